@@ -1,0 +1,2 @@
+// Filled area by area: see src/db/schema/*.ts.
+export {};
