@@ -8,7 +8,6 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      globals: { ...globals.node },
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
@@ -18,6 +17,16 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    ignores: ['static/**/*.ts', 'static/**/*.tsx'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // The Custom UI apps run in the browser and are typed by static/tsconfig.json, which the
+    // project service finds as the nearest tsconfig (the root one excludes static/).
+    files: ['static/**/*.ts', 'static/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

@@ -1,2 +1,10 @@
-// Filled area by area: see src/db/schema/*.ts.
-export {};
+// Everything db.query needs: the tables of every area and their relations.
+export * from './reference';
+export * from './people';
+export * from './catalog';
+export * from './programme';
+export * from './master';
+export * from './execution';
+export * from './imports';
+export * from './system';
+export * from './relations';

@@ -1,0 +1,189 @@
+/**
+ * The step status machine of a runsheet, and the execution rules checked when a step is started.
+ * Permission to touch the step at all (team membership) is `canExecuteStep`, checked by the
+ * service first; this module decides whether the move itself is allowed and what it changes.
+ */
+
+import { type Actor, canOverride } from '../access/permissions';
+import { type Decision, refuse } from '../errors';
+import { STEP_STATUSES, type StepStatus, statusLabel } from '../statuses';
+
+/** Moves any user allowed on the step may make. */
+export const STEP_TRANSITIONS: Readonly<Record<StepStatus, readonly StepStatus[]>> = {
+  PENDING: ['TODO', 'CANCELLED'],
+  TODO: ['IN_PROGRESS', 'BLOCKED', 'CANCELLED'],
+  IN_PROGRESS: ['COMPLETED', 'FAILED', 'BLOCKED'],
+  BLOCKED: ['TODO', 'IN_PROGRESS', 'CANCELLED'],
+  FAILED: ['IN_PROGRESS', 'CANCELLED'],
+  COMPLETED: [],
+  CANCELLED: [],
+};
+
+/** Moves that undo a finished outcome (reopen, restore): pilots and admins only. */
+export const PILOT_ONLY_STEP_TRANSITIONS: Readonly<Record<StepStatus, readonly StepStatus[]>> = {
+  PENDING: [],
+  TODO: [],
+  IN_PROGRESS: [],
+  BLOCKED: [],
+  FAILED: [],
+  COMPLETED: ['IN_PROGRESS'],
+  CANCELLED: ['TODO'],
+};
+
+/** True when the move exists in the status machine for somebody. */
+export function isTransitionDefined(from: StepStatus, to: StepStatus): boolean {
+  return STEP_TRANSITIONS[from].includes(to) || PILOT_ONLY_STEP_TRANSITIONS[from].includes(to);
+}
+
+/** True when only a pilot or an admin may make the move. */
+export function isPilotOnlyTransition(from: StepStatus, to: StepStatus): boolean {
+  return PILOT_ONLY_STEP_TRANSITIONS[from].includes(to);
+}
+
+/**
+ * The moves to offer this actor, in status order. Predecessor and phase blocks are left out on
+ * purpose: they depend on other rows and pilots may override them, so the UI offers the move and
+ * shows the refusal (with its override option) from decideTransition.
+ */
+export function allowedTransitions(from: StepStatus, actor: Actor): StepStatus[] {
+  const pilot = canOverride(actor);
+  return STEP_STATUSES.filter(
+    (to) => STEP_TRANSITIONS[from].includes(to) || (pilot && PILOT_ONLY_STEP_TRANSITIONS[from].includes(to)),
+  );
+}
+
+export interface TransitionRequest {
+  from: StepStatus;
+  to: StepStatus;
+  actor: Actor;
+  /** Used in messages, e.g. TRT-010; "This step" when absent. */
+  stepCode?: string | null;
+  /** Status of `sti_id_predecessor`; null when the step has no predecessor. */
+  predecessorStatus: StepStatus | null;
+  /** Code of the predecessor, named in the refusal. */
+  predecessorCode?: string | null;
+  /** Codes of the critical controls that block the step's phase (see phaseBlockers). */
+  phaseBlockedBy: readonly string[];
+  /** Whether `sti_start_time` is already set. */
+  hasStartTime: boolean;
+  /**
+   * Present when the actor asks to override a block. Undefined means "no override asked": a
+   * blocked start is then refused with CONFLICT (details.overridable tells the UI to offer one).
+   */
+  overrideReason?: string | null;
+}
+
+export interface TransitionEffects {
+  /** False when the step already has the requested status: nothing to write or audit. */
+  changed: boolean;
+  /** True when a block was overridden: the caller records `overrideReason` in the audit log. */
+  override: boolean;
+  /** The trimmed reason when override is true, otherwise null. */
+  overrideReason: string | null;
+  /** Set `sti_start_time` to now: the first time the step enters IN_PROGRESS. */
+  setStartTime: boolean;
+  /** Set `sti_end_time` to now: on COMPLETED and FAILED. */
+  setEndTime: boolean;
+  /** Clear `sti_end_time`: when a COMPLETED or FAILED step goes back to IN_PROGRESS. */
+  clearEndTime: boolean;
+}
+
+const NO_CHANGE: TransitionEffects = {
+  changed: false,
+  override: false,
+  overrideReason: null,
+  setStartTime: false,
+  setEndTime: false,
+  clearEndTime: false,
+};
+
+function listLabels(statuses: readonly StepStatus[]): string {
+  return statuses.map((status) => statusLabel(status)).join(', ');
+}
+
+/** Why a start is blocked, as one sentence, or null when nothing blocks it. */
+function describeStartBlock(subject: string, request: TransitionRequest): string | null {
+  const reasons: string[] = [];
+  if (request.predecessorStatus !== null && request.predecessorStatus !== 'COMPLETED') {
+    const predecessor = request.predecessorCode ? `its predecessor ${request.predecessorCode}` : 'its predecessor step';
+    reasons.push(`${predecessor} is completed (it is ${statusLabel(request.predecessorStatus).toLowerCase()})`);
+  }
+  if (request.phaseBlockedBy.length > 0) {
+    const plural = request.phaseBlockedBy.length > 1;
+    reasons.push(
+      `critical control${plural ? 's' : ''} ${request.phaseBlockedBy.join(', ')} of the previous phase ${plural ? 'have' : 'has'} passed`,
+    );
+  }
+  return reasons.length === 0 ? null : `${subject} cannot start until ${reasons.join(' and ')}.`;
+}
+
+/**
+ * Decides one step status change. Order of checks: no-op, unknown move (VALIDATION), pilot-only
+ * move (FORBIDDEN), then, when entering IN_PROGRESS, the predecessor and previous-phase blocks
+ * (CONFLICT, or an audited override by a pilot with a reason).
+ */
+export function decideTransition(request: TransitionRequest): Decision<TransitionEffects> {
+  const { from, to, actor } = request;
+  const subject = request.stepCode ? request.stepCode : 'This step';
+
+  // A repeat of a move that already happened (double click, two people at once) changes nothing.
+  if (from === to) return { ok: true, ...NO_CHANGE };
+
+  if (!isTransitionDefined(from, to)) {
+    const options = [...STEP_TRANSITIONS[from], ...PILOT_ONLY_STEP_TRANSITIONS[from]];
+    const hint = options.length > 0 ? ` From ${statusLabel(from)} it can go to: ${listLabels(options)}.` : '';
+    return refuse(
+      'VALIDATION',
+      `${subject} cannot move from ${statusLabel(from)} to ${statusLabel(to)}.${hint}`,
+      { from, to },
+    );
+  }
+
+  const pilot = canOverride(actor);
+  if (isPilotOnlyTransition(from, to) && !pilot) {
+    return refuse(
+      'FORBIDDEN',
+      `Only a pilot or an administrator can move ${subject === 'This step' ? 'a step' : subject} from ${statusLabel(from)} to ${statusLabel(to)}.`,
+      { from, to },
+    );
+  }
+
+  let override = false;
+  let overrideReason: string | null = null;
+  if (to === 'IN_PROGRESS') {
+    const block = describeStartBlock(subject, request);
+    if (block !== null) {
+      const details = {
+        from,
+        to,
+        predecessorCode: request.predecessorCode ?? null,
+        predecessorStatus: request.predecessorStatus,
+        blockingControls: [...request.phaseBlockedBy],
+        overridable: pilot,
+      };
+      const asked = request.overrideReason !== undefined && request.overrideReason !== null;
+      if (!pilot) {
+        return asked
+          ? refuse('FORBIDDEN', `Only a pilot or an administrator can override this. ${block}`, details)
+          : refuse('CONFLICT', `${block} A pilot can override this.`, details);
+      }
+      if (!asked) return refuse('CONFLICT', `${block} You can override this with a reason.`, details);
+      const reason = request.overrideReason!.trim();
+      if (reason === '') {
+        return refuse('VALIDATION', 'Give a reason for the override; it is recorded in the audit log.', details);
+      }
+      override = true;
+      overrideReason = reason;
+    }
+  }
+
+  return {
+    ok: true,
+    changed: true,
+    override,
+    overrideReason,
+    setStartTime: to === 'IN_PROGRESS' && !request.hasStartTime,
+    setEndTime: to === 'COMPLETED' || to === 'FAILED',
+    clearEndTime: to === 'IN_PROGRESS' && (from === 'COMPLETED' || from === 'FAILED'),
+  };
+}

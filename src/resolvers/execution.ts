@@ -1,0 +1,3 @@
+import type { OperationMap } from './operation';
+
+export const executionOperations = {} satisfies OperationMap;

@@ -1,0 +1,27 @@
+import type { Request } from '@forge/resolver';
+import { adminOperations } from './admin';
+import { executionOperations } from './execution';
+import { createResolverHandler, type ResolverDependencies } from './handler';
+import type { DefinitionsOf } from './operation';
+import { planningOperations } from './planning';
+import { runsheetOperations } from './runsheet';
+
+/** Every resolver of the app, keyed by namespaced function key ('steps/changeStatus'). */
+export const operations = {
+  ...planningOperations,
+  ...executionOperations,
+  ...runsheetOperations,
+  ...adminOperations,
+};
+
+/** The API contract: imported (as a type) by the Custom UI apps' typed client. */
+export type Definitions = DefinitionsOf<typeof operations>;
+export type FunctionKey = keyof Definitions;
+
+export type ResolverHandler = ReturnType<typeof createResolverHandler>;
+
+export function createHandler(deps: ResolverDependencies): ResolverHandler {
+  return createResolverHandler(operations, deps);
+}
+
+export type { Request, ResolverDependencies };

@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import type { ErrorCode } from '../domain/errors';
+import type { ServiceContext } from '../services/context';
+
+/** The body of every failed call: a code the UI can switch on and a sentence a person can read. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** What every resolver returns instead of throwing across the bridge. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+/** One resolver: its payload schema and the use case it runs. */
+export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
+  input: S;
+  run: (ctx: ServiceContext, input: z.output<S>) => Promise<R>;
+}
+
+export function op<S extends z.ZodType, R>(input: S, run: (ctx: ServiceContext, input: z.output<S>) => Promise<R>): Operation<S, R> {
+  return { input, run };
+}
+
+export type OperationMap = Record<string, Operation<z.ZodType, unknown>>;
+
+/**
+ * The API contract shared with the Custom UI apps: function key -> (payload) => envelope.
+ * It is derived from the operations, so a renamed field fails the apps' typecheck.
+ */
+export type DefinitionsOf<Ops extends Record<string, Operation<z.ZodType, unknown>>> = {
+  [K in keyof Ops & string]: (payload: z.input<Ops[K]['input']>) => Envelope<Awaited<ReturnType<Ops[K]['run']>>>;
+};

@@ -1,0 +1,53 @@
+import { DomainError, domainError } from '../domain/errors';
+
+interface PgErrorLike {
+  code?: string;
+  constraint?: string;
+  table?: string;
+  detail?: string;
+  column?: string;
+}
+
+/** Drizzle wraps driver errors (DrizzleQueryError.cause); find the PostgreSQL error inside. */
+function findPgError(error: unknown): PgErrorLike | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const candidate = current as PgErrorLike & { cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) return candidate;
+    current = candidate.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Turns a database error into a typed error with a sentence a user can act on. The SQL text,
+ * constraint internals and stack never leave the server: unknown failures become UNKNOWN.
+ */
+export function translateDatabaseError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  const pg = findPgError(error);
+  switch (pg?.code) {
+    case '23505':
+      return domainError('CONFLICT', 'Something with the same name or code already exists.', { constraint: pg.constraint });
+    case '23503':
+      return /is still referenced/.test(pg.detail ?? '')
+        ? domainError('CONFLICT', 'This item is still in use by other records, so it cannot be removed.')
+        : domainError('NOT_FOUND', 'The item this refers to does not exist (it may have just been deleted).');
+    case '23502':
+      return domainError('VALIDATION', `A required value is missing${pg.column ? ` (${pg.column})` : ''}.`);
+    case '23514':
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return domainError('VALIDATION', 'A value is not in the expected format or range.');
+    case '22001':
+      return domainError('VALIDATION', 'A value is longer than allowed.');
+    case '40001':
+    case '40P01':
+    case '55P03':
+      return domainError('CONFLICT', 'Someone else changed this at the same moment; reload and try again.');
+    default:
+      return domainError('UNKNOWN', 'Something went wrong on the UMIG service; the error was logged.');
+  }
+}

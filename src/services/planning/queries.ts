@@ -1,0 +1,72 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { iterations, migrations, planInstances, statuses } from '../../db/schema';
+import type { ServiceContext } from '../context';
+
+export interface StatusView {
+  id: number;
+  name: string;
+  color: string;
+}
+
+const statusView = { id: statuses.id, name: statuses.name, color: statuses.color };
+
+export const listMigrationsInput = z.strictObject({});
+
+/** The migrations a page editor can pick from, newest first by start date. */
+export async function listMigrations(ctx: ServiceContext, _input: z.output<typeof listMigrationsInput>) {
+  return ctx.db
+    .select({
+      id: migrations.id,
+      name: migrations.name,
+      type: migrations.type,
+      startDate: migrations.startDate,
+      endDate: migrations.endDate,
+      businessCutoverDate: migrations.businessCutoverDate,
+      status: statusView,
+      iterationCount: sql<number>`(select count(*)::int from ${iterations} where ${iterations.migrationId} = ${migrations.id})`,
+    })
+    .from(migrations)
+    .innerJoin(statuses, eq(statuses.id, migrations.statusId))
+    .orderBy(sql`${migrations.startDate} desc nulls last`, asc(migrations.name));
+}
+
+export const listIterationsInput = z.strictObject({ migrationId: z.uuid() });
+
+export async function listIterations(ctx: ServiceContext, input: z.output<typeof listIterationsInput>) {
+  return ctx.db
+    .select({
+      id: iterations.id,
+      migrationId: iterations.migrationId,
+      name: iterations.name,
+      typeCode: iterations.iterationTypeCode,
+      startDate: iterations.startDate,
+      endDate: iterations.endDate,
+      masterPlanId: iterations.masterPlanId,
+      status: statusView,
+      planInstanceCount: sql<number>`(select count(*)::int from ${planInstances} where ${planInstances.iterationId} = ${iterations.id})`,
+    })
+    .from(iterations)
+    .innerJoin(statuses, eq(statuses.id, iterations.statusId))
+    .where(eq(iterations.migrationId, input.migrationId))
+    .orderBy(sql`${iterations.startDate} asc nulls last`, asc(iterations.name));
+}
+
+export const listPlanInstancesInput = z.strictObject({ iterationId: z.uuid() });
+
+export async function listPlanInstances(ctx: ServiceContext, input: z.output<typeof listPlanInstancesInput>) {
+  return ctx.db
+    .select({
+      id: planInstances.id,
+      name: planInstances.name,
+      masterPlanId: planInstances.masterPlanId,
+      iterationId: planInstances.iterationId,
+      startTime: planInstances.startTime,
+      endTime: planInstances.endTime,
+      status: statusView,
+    })
+    .from(planInstances)
+    .innerJoin(statuses, eq(statuses.id, planInstances.statusId))
+    .where(eq(planInstances.iterationId, input.iterationId))
+    .orderBy(asc(planInstances.createdAt));
+}

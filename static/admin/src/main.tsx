@@ -1,0 +1,4 @@
+import { mountApp } from '../../shared/mount';
+import { App } from './App';
+
+mountApp(<App />);
