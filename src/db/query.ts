@@ -6,6 +6,6 @@ import type { DbOrTx } from './client';
  * object holding `rows`; Drizzle's generic database type cannot say so, hence the one cast here.
  */
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
+  const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
 }

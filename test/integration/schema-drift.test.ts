@@ -75,6 +75,8 @@ interface Catalog {
   foreignKeyLinks: Set<string>;
   uniqueConstraints: string[];
   indexes: string[];
+  /** Predicates of partial indexes as PostgreSQL deparses them. */
+  partialIndexes: string[];
   checks: string[];
 }
 
@@ -121,8 +123,8 @@ async function readCatalog(database: TestDatabase): Promise<Catalog> {
       WHERE ns.nspname = 'public' AND con.contype IN ('p', 'f', 'u', 'c')`,
   );
   // Indexes that back a primary key or a UNIQUE constraint are compared as those constraints.
-  const { rows: indexes } = await database.raw.query<{ table_name: string; name: string; unique: boolean; partial: boolean; columns: string }>(
-    `SELECT t.relname AS table_name, c.relname AS name, i.indisunique AS unique, i.indpred IS NOT NULL AS partial,
+  const { rows: indexes } = await database.raw.query<{ table_name: string; name: string; unique: boolean; predicate: string | null; columns: string }>(
+    `SELECT t.relname AS table_name, c.relname AS name, i.indisunique AS unique, pg_get_expr(i.indpred, i.indrelid) AS predicate,
             (SELECT string_agg(a.attname || ':' || k.option, ', ' ORDER BY k.ord)
                FROM unnest(i.indkey::int2[], i.indoption::int2[]) WITH ORDINALITY AS k(attnum, option, ord)
                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS columns
@@ -160,9 +162,10 @@ async function readCatalog(database: TestDatabase): Promise<Catalog> {
           const [name, option] = entry.split(':');
           return indexColumn(name!, (Number(option) & 1) === 1 ? 'desc' : 'asc', (Number(option) & 2) === 2 ? 'first' : 'last');
         });
-        return `${i.table_name}.${i.name} ${i.unique ? 'unique ' : ''}(${columns.join(', ')})${i.partial ? ' partial' : ''}`;
+        return `${i.table_name}.${i.name} ${i.unique ? 'unique ' : ''}(${columns.join(', ')})${i.predicate === null ? '' : ' partial'}`;
       }),
     ),
+    partialIndexes: sorted(indexes.filter((i) => i.predicate !== null).map((i) => `${i.table_name}.${i.name} where ${i.predicate}`)),
     checks: sorted(constraints.filter((c) => c.type === 'c').map((c) => `${c.table_name}.${c.name}`)),
   };
 }
@@ -235,9 +238,37 @@ describe('Drizzle schema against the migrated database', () => {
     expect(sorted(indexes)).toEqual(catalog.indexes);
   });
 
-  it('declares the same check constraints', () => {
+  it('declares the same partial-index predicates', async () => {
+    const declared = configs.flatMap((config) =>
+      config.indexes.filter((index) => index.config.where).map((index) => ({ table: config.name, name: index.config.name!, where: renderSql(index.config.where!) })),
+    );
+    const predicates: string[] = [];
+    for (const [n, index] of declared.entries()) {
+      // Spellings differ (IN vs = ANY); an index built on this private copy with Drizzle's
+      // predicate lets PostgreSQL deparse both the same way.
+      const probe = `drift_probe_${n}`;
+      await database.raw.exec(`CREATE INDEX ${probe} ON ${index.table} ((1)) WHERE ${index.where}`);
+      const { rows } = await database.raw.query<{ predicate: string }>(
+        'SELECT pg_get_expr(indpred, indrelid) AS predicate FROM pg_index WHERE indexrelid = $1::regclass',
+        [probe],
+      );
+      await database.raw.exec(`DROP INDEX ${probe}`);
+      predicates.push(`${index.table}.${index.name} where ${rows[0]!.predicate}`);
+    }
+    expect(sorted(predicates)).toEqual(catalog.partialIndexes);
+  });
+
+  it('declares the same check constraints, each a valid expression on its table', async () => {
     const checks = configs.flatMap((config) => config.checks.map((c) => `${config.name}.${c.name}`));
     expect(sorted(checks)).toEqual(catalog.checks);
+    // The seed's spellings (= ANY (ARRAY[...]::text[])) deparse differently from the declared IN
+    // lists, so the expressions cannot be compared as text; PostgreSQL must at least accept them.
+    for (const config of configs) {
+      for (const c of config.checks) {
+        await database.raw.exec(`ALTER TABLE ${config.name} ADD CONSTRAINT drift_probe CHECK (${renderSql(c.value)}) NOT VALID`);
+        await database.raw.exec(`ALTER TABLE ${config.name} DROP CONSTRAINT drift_probe`);
+      }
+    }
   });
 
   it('resolves every relation, each along a foreign key except the instance predecessors', () => {
