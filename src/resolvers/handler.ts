@@ -2,7 +2,7 @@ import { makeResolver } from '@forge/resolver';
 import type { Request } from '@forge/resolver';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { DomainError } from '../domain/errors';
+import { isDomainError, toErrorPayload } from '../domain/errors';
 import { translateDatabaseError } from '../services/db-errors';
 import { resolveActor } from '../services/identity';
 import type { Envelope, ErrorBody, Operation, OperationMap } from './operation';
@@ -23,10 +23,10 @@ function describeIssues(error: z.ZodError): ErrorBody {
   return { code: 'VALIDATION', message: `The request is not valid: ${first?.message ?? 'unexpected input'}${where}${more}.`, details: issues };
 }
 
+/** Zod, domain and database failures become a code and a sentence; anything else is UNKNOWN. */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof z.ZodError) return describeIssues(error);
-  const typed = error instanceof DomainError ? error : translateDatabaseError(error);
-  return { code: typed.code, message: typed.message, ...(typed.details === undefined ? {} : { details: typed.details }) };
+  return toErrorPayload(isDomainError(error) ? error : translateDatabaseError(error));
 }
 
 async function runOperation(

@@ -1,4 +1,4 @@
-import { DomainError, domainError } from '../domain/errors';
+import { type DomainError, UNKNOWN_ERROR_MESSAGE, domainError, isDomainError } from '../domain/errors';
 
 interface PgErrorLike {
   code?: string;
@@ -24,7 +24,7 @@ function findPgError(error: unknown): PgErrorLike | undefined {
  * constraint internals and stack never leave the server: unknown failures become UNKNOWN.
  */
 export function translateDatabaseError(error: unknown): DomainError {
-  if (error instanceof DomainError) return error;
+  if (isDomainError(error)) return error;
   const pg = findPgError(error);
   switch (pg?.code) {
     case '23505':
@@ -48,6 +48,6 @@ export function translateDatabaseError(error: unknown): DomainError {
     case '55P03':
       return domainError('CONFLICT', 'Someone else changed this at the same moment; reload and try again.');
     default:
-      return domainError('UNKNOWN', 'Something went wrong on the UMIG service; the error was logged.');
+      return domainError('UNKNOWN', UNKNOWN_ERROR_MESSAGE);
   }
 }
