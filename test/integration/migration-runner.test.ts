@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DatabaseUnreachableError, openDatabase, type Database } from '../../src/db/client';
 import { assertSchemaCurrent, migrate, MigrationError, MIGRATIONS_DIR, readMigrationFiles } from '../../src/db/migrator';
 import type { RawConnection } from '../../src/db/raw';
-import { IMPORT_TRACKING_TABLES, loadSeedDocument } from '../helpers/seed-document';
+import { IMPORT_TRACKING_TABLES, loadSeedDocument, TABLES_ADDED_LATER } from '../helpers/seed-document';
 import { openEmptyDatabase, openTestDatabase, usingPostgres } from '../helpers/test-database';
 
 /** The migration runner as a deployment sees it: empty databases, reruns, races, edits, crashes. */
@@ -94,19 +94,26 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 /** The 55 tables: the seed's 50 and the five import-tracking tables of 0002. */
-const allTables = () => [...loadSeedDocument().tables.map((t) => t.name), ...IMPORT_TRACKING_TABLES].sort();
+const foundationTables = () => [...loadSeedDocument().tables.map((t) => t.name), ...IMPORT_TRACKING_TABLES];
+const allTables = () => [...foundationTables(), ...Object.keys(TABLES_ADDED_LATER)].sort();
+const FOUNDATION_FILES = ['0001_seed_schema.sql', '0002_import_tracking.sql', '0003_reference_data.sql', '0004_foreign_key_indexes.sql'];
+/** A file name that sorts right after the repository's last migration. */
+async function nextMigrationName(name: string): Promise<string> {
+  const files = await repositoryFiles();
+  return `${String(files.length + 1).padStart(4, '0')}_${name}.sql`;
+}
 
 describe('migrate()', () => {
   it('builds the whole schema on an empty database and records each file with its checksum', async () => {
     const files = await repositoryFiles();
-    expect(files.map((f) => f.filename)).toEqual(['0001_seed_schema.sql', '0002_import_tracking.sql', '0003_reference_data.sql', '0004_foreign_key_indexes.sql']);
+    expect(files.map((f) => f.filename).slice(0, 4)).toEqual(FOUNDATION_FILES);
     const database = await track(openEmptyDatabase());
     expect(await baseTables(database.raw)).toEqual([]);
 
     const result = await migrate(database.raw);
 
     expect(result.applied).toEqual(files.map((f) => f.id));
-    expect(allTables()).toHaveLength(55);
+    expect(new Set(foundationTables()).size).toBe(55);
     expect(await baseTables(database.raw)).toEqual(allTables());
     expect((await changelog(database.raw)).map(({ id, filename, md5sum, orderexecuted, exectype }) => ({ id, filename, md5sum, orderexecuted, exectype }))).toEqual(
       files.map((f, i) => ({ id: f.id, filename: `migrations/${f.filename}`, md5sum: f.checksum, orderexecuted: i + 1, exectype: 'EXECUTED' })),
@@ -145,7 +152,7 @@ describe('migrate()', () => {
     const database = await track(openTestDatabase());
     expect(await migrate(database.raw, { dir })).toEqual({ applied: [] });
     await writeFile(path.join(dir, '0003_reference_data.sql'), `${await readFile(path.join(dir, '0003_reference_data.sql'), 'utf8')}\n-- edited after landing\n`);
-    await writeFile(path.join(dir, '0005_new_table.sql'), 'CREATE TABLE "public"."new_table_nwt" ("nwt_id" int4 PRIMARY KEY);\n');
+    await writeFile(path.join(dir, await nextMigrationName('new_table')), 'CREATE TABLE "public"."new_table_nwt" ("nwt_id" int4 PRIMARY KEY);\n');
     const logBefore = await changelog(database.raw);
 
     const error = await rejection(migrate(database.raw, { dir }));
@@ -160,7 +167,8 @@ describe('migrate()', () => {
 
   it('waits for a live lock but takes over one left by a runner that died', async () => {
     const dir = await migrationsCopy();
-    await writeFile(path.join(dir, '0005_new_table.sql'), 'CREATE TABLE "public"."new_table_nwt" ("nwt_id" int4 PRIMARY KEY);\n');
+    const newFile = await nextMigrationName('new_table');
+    await writeFile(path.join(dir, newFile), 'CREATE TABLE "public"."new_table_nwt" ("nwt_id" int4 PRIMARY KEY);\n');
     const database = await track(openTestDatabase());
     const holdLock = (age: string) =>
       database.raw.query(`UPDATE databasechangeloglock SET locked = true, lockgranted = localtimestamp - $1::interval, lockedby = 'crashed-host pid 42' WHERE id = 1`, [
@@ -174,7 +182,7 @@ describe('migrate()', () => {
     expect(await tableExists(database.raw, 'new_table_nwt')).toBe(false);
 
     await holdLock('20 minutes');
-    expect(await migrate(database.raw, { dir, lockTimeoutMs: 5_000 })).toEqual({ applied: ['0005_new_table'] });
+    expect(await migrate(database.raw, { dir, lockTimeoutMs: 5_000 })).toEqual({ applied: [newFile.replace(/\.sql$/, '')] });
     expect(await tableExists(database.raw, 'new_table_nwt')).toBe(true);
     expect(await lockRow(database.raw)).toEqual([{ id: 1, locked: false, lockedby: null }]);
   });
@@ -182,10 +190,11 @@ describe('migrate()', () => {
 
 describe('assertSchemaCurrent()', () => {
   it('names the pending files of a partly migrated database, and passes once it is current', async () => {
+    const files = await repositoryFiles();
     const database = await track(openEmptyDatabase());
     const failure = await rejection(assertSchemaCurrent(database.raw));
     expect(failure).toBeInstanceOf(MigrationError);
-    expect(failure.message).toContain('0001_seed_schema.sql, 0002_import_tracking.sql, 0003_reference_data.sql, 0004_foreign_key_indexes.sql');
+    expect(failure.message).toContain(files.map((f) => f.filename).join(', '));
 
     const firstTwo = await migrationsCopy((file) => file < '0003');
     expect((await migrate(database.raw, { dir: firstTwo })).applied).toEqual(['0001_seed_schema', '0002_import_tracking']);
@@ -193,11 +202,11 @@ describe('assertSchemaCurrent()', () => {
     const partial = await rejection(assertSchemaCurrent(database.raw));
     expect(partial).toBeInstanceOf(MigrationError);
     expect(partial.message).toContain('out of date');
-    expect(partial.message).toContain('0003_reference_data.sql, 0004_foreign_key_indexes.sql');
+    expect(partial.message).toContain(files.slice(2).map((f) => f.filename).join(', '));
     expect(partial.message).not.toContain('0001_seed_schema');
     expect(partial.message).not.toContain('0002_import_tracking');
 
-    expect((await migrate(database.raw)).applied).toEqual(['0003_reference_data', '0004_foreign_key_indexes']);
+    expect((await migrate(database.raw)).applied).toEqual(files.slice(2).map((f) => f.id));
     await expect(assertSchemaCurrent(database.raw)).resolves.toBeUndefined();
   });
 });

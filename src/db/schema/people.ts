@@ -37,6 +37,8 @@ export const users = pgTable(
     index('idx_usr_audit').on(t.createdAt),
     uniqueIndex('users_usr_usr_code_key').on(t.code),
     uniqueIndex('users_usr_usr_email_key').on(t.email),
+    // 0006: the Forge accountId identifies exactly one user.
+    uniqueIndex('uq_usr_confluence_user_id').on(t.confluenceUserId).where(sql`${t.confluenceUserId} IS NOT NULL`),
   ],
 );
 
