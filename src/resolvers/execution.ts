@@ -1,3 +1,33 @@
-import type { OperationMap } from './operation';
+import {
+  addComment,
+  addCommentInput,
+  addPilotComment,
+  addPilotCommentInput,
+  deleteComment,
+  deleteCommentInput,
+  deletePilotComment,
+  deletePilotCommentInput,
+  editComment,
+  editCommentInput,
+  editPilotComment,
+  editPilotCommentInput,
+} from '../services/execution/comments';
+import { assignValidators, assignValidatorsInput, recordVerdict, recordVerdictInput } from '../services/execution/controls';
+import { setInstructionCompleted, setInstructionCompletedInput } from '../services/execution/instructions';
+import { allowedStepTransitionsInput, changeStepStatus, changeStepStatusInput, listAllowedTransitions } from '../services/execution/steps';
+import { op, type OperationMap } from './operation';
 
-export const executionOperations = {} satisfies OperationMap;
+/** Executing a runsheet: step statuses, instruction ticks, control verdicts, comments. */
+export const executionOperations = {
+  'steps/changeStatus': op(changeStepStatusInput, changeStepStatus),
+  'steps/allowedTransitions': op(allowedStepTransitionsInput, listAllowedTransitions),
+  'instructions/setCompleted': op(setInstructionCompletedInput, setInstructionCompleted),
+  'controls/recordVerdict': op(recordVerdictInput, recordVerdict),
+  'controls/assignValidators': op(assignValidatorsInput, assignValidators),
+  'comments/add': op(addCommentInput, addComment),
+  'comments/edit': op(editCommentInput, editComment),
+  'comments/delete': op(deleteCommentInput, deleteComment),
+  'pilotComments/add': op(addPilotCommentInput, addPilotComment),
+  'pilotComments/edit': op(editPilotCommentInput, editPilotComment),
+  'pilotComments/delete': op(deletePilotCommentInput, deletePilotComment),
+} satisfies OperationMap;

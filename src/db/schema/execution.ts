@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { masterControls, masterInstructions, masterPhases, masterPlans, masterSequences, masterSteps } from './master';
 import { users } from './people';
 import { iterations } from './programme';
@@ -161,11 +161,22 @@ export const controlInstances = pgTable(
     createdAt: timestamp('created_at', withTz).defaultNow(),
     updatedBy: varchar('updated_by', { length: 255 }).default('system'),
     updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    // 0005: the verdict of each slot (PASSED/FAILED), who recorded it, when, and why.
+    itVerdict: varchar('cti_it_verdict', { length: 10 }),
+    itVerdictById: integer('cti_it_verdict_by').references(() => users.id),
+    itVerdictAt: timestamp('cti_it_verdict_at', withTz),
+    itComment: text('cti_it_comment'),
+    bizVerdict: varchar('cti_biz_verdict', { length: 10 }),
+    bizVerdictById: integer('cti_biz_verdict_by').references(() => users.id),
+    bizVerdictAt: timestamp('cti_biz_verdict_at', withTz),
+    bizComment: text('cti_biz_comment'),
   },
   (t) => [
     index('idx_cti_audit').on(t.createdAt),
     index('idx_controls_instance_cti_status_id').on(t.statusId),
     index('idx_cti_phi_id').on(t.phaseId),
+    check('controls_instance_cti_cti_it_verdict_check', sql`${t.itVerdict} IN ('PASSED', 'FAILED')`),
+    check('controls_instance_cti_cti_biz_verdict_check', sql`${t.bizVerdict} IN ('PASSED', 'FAILED')`),
   ],
 );
 
