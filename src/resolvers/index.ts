@@ -2,6 +2,7 @@ import type { Request } from '@forge/resolver';
 import { adminOperations } from './admin';
 import { executionOperations } from './execution';
 import { createResolverHandler, type ResolverDependencies } from './handler';
+import { notificationOperations } from './notifications';
 import type { DefinitionsOf } from './operation';
 import { planningOperations } from './planning';
 import { runsheetOperations } from './runsheet';
@@ -12,6 +13,7 @@ export const operations = {
   ...executionOperations,
   ...runsheetOperations,
   ...adminOperations,
+  ...notificationOperations,
 };
 
 /** The API contract: imported (as a type) by the Custom UI apps' typed client. */

@@ -8,3 +8,4 @@ export * from './execution';
 export * from './imports';
 export * from './system';
 export * from './relations';
+export * from './notifications';
