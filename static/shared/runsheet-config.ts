@@ -5,6 +5,16 @@
 export interface RunsheetMacroConfig {
   /** iterations_ite.ite_id of the iteration whose runsheet the macro shows. */
   iterationId: string;
+  /** migrations_mig.mig_id of that iteration's migration, so the dialog reopens on it. */
+  migrationId?: string;
+  /** Scope: only this plan instance (plans_instance_pli.pli_id)… */
+  planInstanceId?: string;
+  /** …and only this sequence of it (sequences_instance_sqi.sqi_id). */
+  sequenceId?: string;
+  /** Starting team filter (teams_tms.tms_id); readers can change it. */
+  teamId?: number;
+  /** Starting label filter (labels_lbl.lbl_id); readers can change it. */
+  labelId?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,11 +31,32 @@ export function checkIterationId(input: string): IterationIdCheck {
   return { ok: true, iterationId: value.toLowerCase() };
 }
 
-/** The saved configuration, or undefined when the macro has not been configured (or was tampered with). */
+function optionalUuid(value: unknown): string | undefined {
+  return typeof value === 'string' && UUID.test(value.trim()) ? value.trim().toLowerCase() : undefined;
+}
+
+function optionalId(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 2_147_483_647 ? value : undefined;
+}
+
+/**
+ * The saved configuration, or undefined when the macro has not been configured (or was tampered
+ * with). The iteration is required; a malformed optional field is dropped, not fatal.
+ */
 export function readRunsheetConfig(raw: unknown): RunsheetMacroConfig | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const { iterationId } = raw as Record<string, unknown>;
+  const { iterationId, migrationId, planInstanceId, sequenceId, teamId, labelId } = raw as Record<string, unknown>;
   if (typeof iterationId !== 'string') return undefined;
   const check = checkIterationId(iterationId);
-  return check.ok ? { iterationId: check.iterationId } : undefined;
+  if (!check.ok) return undefined;
+  const scope = { migrationId: optionalUuid(migrationId), planInstanceId: optionalUuid(planInstanceId), sequenceId: optionalUuid(sequenceId) };
+  const filters = { teamId: optionalId(teamId), labelId: optionalId(labelId) };
+  return {
+    iterationId: check.iterationId,
+    ...(scope.migrationId ? { migrationId: scope.migrationId } : {}),
+    ...(scope.planInstanceId ? { planInstanceId: scope.planInstanceId } : {}),
+    ...(scope.sequenceId ? { sequenceId: scope.sequenceId } : {}),
+    ...(filters.teamId ? { teamId: filters.teamId } : {}),
+    ...(filters.labelId ? { labelId: filters.labelId } : {}),
+  };
 }

@@ -108,13 +108,17 @@ describe('admin system configuration and email templates', () => {
 
   it('keeps email template names unique and bodies bounded', async () => {
     const template = expectOk(
-      await s.call(ADMIN, 'admin/emailTemplates/create', { type: 'STEP_NOTIFICATION', name: 'Step done', subject: 'Step {{code}} is done', bodyHtml: '<p>{{code}}</p>' }),
+      await s.call(ADMIN, 'admin/emailTemplates/create', { type: 'STEP_NOTIFICATION', name: 'Step done', subject: 'Step {{stepCode}} is done', bodyHtml: '<p>{{stepCode}}</p>' }),
     );
+    // A variable UMIG cannot fill is refused, naming it.
+    const unknownVariable = await s.call(ADMIN, 'admin/emailTemplates/create', { type: 'STEP_NOTIFICATION', name: 'Typo', subject: 'Step {{stepCod}}', bodyHtml: 'x' });
+    expect(codeOf(unknownVariable)).toBe('VALIDATION');
+    expect(messageOf(unknownVariable)).toContain('stepCod');
     expect(template).toMatchObject({ isActive: true, createdBy: 'ADM' });
     expect(messageOf(await s.call(ADMIN, 'admin/emailTemplates/create', { type: 'SYSTEM_ALERT', name: 'Step done', subject: 'x', bodyHtml: 'x' }))).toBe(
       'An email template named "Step done" already exists.',
     );
-    expectOk(await s.call(ADMIN, 'admin/emailTemplates/create', { type: 'SYSTEM_ALERT', name: 'Big', subject: 'x', bodyHtml: 'x'.repeat(150_000) }));
+    expectOk(await s.call(ADMIN, 'admin/emailTemplates/create', { type: 'SYSTEM_ALERT', name: 'Big', subject: 'x', bodyHtml: 'x'.repeat(90_000) }));
     const [before] = await s.db.select({ n: count() }).from(emailTemplates);
     for (const payload of [
       { type: 'SYSTEM_ALERT', name: 'Huge', subject: 'x', bodyHtml: 'x'.repeat(300_000) },

@@ -7,6 +7,7 @@ import { type Verdict, controlStatusFromVerdicts, decideVerdict } from '../../do
 import { domainError } from '../../domain/errors';
 import { CONTROL_STATUSES, CONTROL_STATUS_ID, type ControlStatus, controlStatusFromId, statusLabel } from '../../domain/statuses';
 import { recordAudit } from '../audit';
+import { enqueueNotification } from '../notifications/enqueue';
 import type { ServiceContext } from '../context';
 import { type ContainerChange, type ContainerStatuses, type StatusView, readContainerStatuses, syncRollUps, toIso } from './rollup-sync';
 
@@ -184,6 +185,7 @@ export async function recordVerdict(ctx: ServiceContext, input: RecordVerdictInp
       after: { status: decision.status, verdict: input.verdict },
       extra: { controlCode: control.code, slot, comment, ...(containers.length > 0 ? { rolledUp: containers } : {}) },
     });
+    await enqueueNotification(tx, { type: 'CONTROL_VERDICT', controlId: control.id, slot, verdict: input.verdict, comment, actor: ctx.actor }, { now });
     return { changed: true, control: await readControlView(tx, control.id), ...(await readContainerStatuses(tx, control.phaseId)) };
   });
 }

@@ -7,6 +7,7 @@ import { checkInstructionToggle } from '../../domain/execution/instructions';
 import { domainError } from '../../domain/errors';
 import { stepStatusFromId } from '../../domain/statuses';
 import { recordAudit } from '../audit';
+import { enqueueNotification } from '../notifications/enqueue';
 import type { ServiceContext } from '../context';
 import { toIso } from './rollup-sync';
 import { stepCodeOf } from './steps';
@@ -101,6 +102,7 @@ export async function setInstructionCompleted(ctx: ServiceContext, input: SetIns
         after: { completed: input.completed },
         extra: { stepId: row.sti_id, stepCode },
       });
+      await enqueueNotification(tx, { type: 'INSTRUCTION_TOGGLED', instructionId: row.ini_id, completed: input.completed, actor: ctx.actor }, { now });
     }
 
     const [current] = await tx

@@ -17,6 +17,7 @@ import {
   stepStatusFromId,
 } from '../../domain/statuses';
 import { recordAudit } from '../audit';
+import { enqueueNotification } from '../notifications/enqueue';
 import type { ServiceContext } from '../context';
 import { type ContainerStatuses, type StatusView, readContainerStatuses, syncRollUps, toIso } from './rollup-sync';
 
@@ -281,6 +282,8 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
       after: { status: input.toStatus },
       extra: { stepCode: step.code, ...override, ...(containers.length > 0 ? { rolledUp: containers } : {}) },
     });
+    // Same transaction: the email exists exactly when the change does.
+    await enqueueNotification(tx, { type: 'STEP_STATUS_CHANGED', stepId: step.id, from: current, to: input.toStatus, actor: ctx.actor }, { now });
     return {
       changed: true,
       overridden: decision.override,

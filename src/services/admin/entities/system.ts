@@ -6,6 +6,7 @@ import { domainError } from '../../../domain/errors';
 import { byUpdatedAt } from '../concurrency';
 import { defineEntity, plain } from '../crud';
 import { BODY_MAX, clearable, lengthOf, LONG_TEXT_MAX, nameOf, textOf } from '../fields';
+import { validateTemplate } from '../../notifications/templates';
 
 export const CONFIGURATION_CATEGORIES = ['MACRO_LOCATION', 'API_CONFIG', 'SYSTEM_SETTING'] as const;
 export const CONFIGURATION_DATA_TYPES = ['STRING', 'NUMBER', 'BOOLEAN', 'JSON'] as const;
@@ -135,6 +136,10 @@ export const emailTemplateEntity = defineEntity({
   update: emailTemplateFields.partial(),
   orderBy: [asc(emailTemplates.type), asc(emailTemplates.name)],
   concurrency: byUpdatedAt(emailTemplates),
+  // A template naming a variable UMIG cannot fill would send broken emails mid-cutover.
+  check: (next) => {
+    validateTemplate({ subject: next.subject, bodyHtml: next.bodyHtml, bodyText: next.bodyText });
+  },
   nameOf: (row) => row.name ?? row.id,
   toView: (row) => plain(row),
 });

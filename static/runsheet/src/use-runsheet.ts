@@ -1,0 +1,181 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { umig, type Runsheet } from '../../shared/api';
+import { describeError } from '../../shared/bridge';
+import { recordPerf } from '../../shared/perf';
+import { applyChanges } from './model';
+import type { RunsheetView } from './config';
+
+/**
+ * How often the runsheet asks for changed rows. The service has no setting for it yet, so this is
+ * the default: one 'runsheet/changesSince' call per interval is 5 calls per 25 s, far inside the
+ * bridge's 500 calls per 25 s per page, with room for everything the user does.
+ */
+export const DEFAULT_REFRESH_MS = 5_000;
+/** After a failed refresh the interval doubles up to this, so an outage is not hammered. */
+const MAX_REFRESH_MS = 60_000;
+/** A change made here asks for a refresh this soon; several changes in a row share one call. */
+const SOON_MS = 250;
+
+export type RunsheetState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; runsheet: Runsheet };
+
+export interface RunsheetHandle {
+  state: RunsheetState;
+  /** The last refresh failed: the rows shown are as of `runsheet.asOf`. */
+  refreshError?: string;
+  /** Step ids the service lists as the caller's ('runsheet/get' with mine), null until read. */
+  mine: ReadonlySet<string> | null;
+  mineError?: string;
+  retry: () => void;
+  /** Ask for changed rows now (after a change made in this page). */
+  refreshSoon: () => void;
+}
+
+export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS): RunsheetHandle {
+  const [state, setState] = useState<RunsheetState>({ status: 'loading' });
+  const [refreshError, setRefreshError] = useState<string>();
+  const [mine, setMine] = useState<ReadonlySet<string> | null>(null);
+  const [mineError, setMineError] = useState<string>();
+  const [attempt, setAttempt] = useState(0);
+
+  const runsheetRef = useRef<Runsheet | null>(null);
+  const timer = useRef<number | undefined>(undefined);
+  const inFlight = useRef(false);
+  const again = useRef(false);
+  const delay = useRef(refreshMs);
+  const alive = useRef(true);
+
+  const scope = { iterationId: view.iterationId, planInstanceId: view.planInstanceId, sequenceId: view.sequenceId };
+  const scopeKey = JSON.stringify(scope);
+
+  // The full read: on mount, on retry, and when changes name steps the runsheet does not hold.
+  const loadFull = useCallback(async () => {
+    const started = performance.now();
+    const payload = JSON.parse(scopeKey) as typeof scope;
+    const runsheet = await umig('runsheet/get', payload);
+    recordPerf('runsheet/get', performance.now() - started, { steps: countSteps(runsheet) });
+    return runsheet;
+  }, [scopeKey]);
+
+  const tick = useCallback(async () => {
+    window.clearTimeout(timer.current);
+    const current = runsheetRef.current;
+    if (!alive.current || !current) return;
+    if (document.hidden) return; // visibilitychange starts the loop again
+    if (inFlight.current) {
+      again.current = true;
+      return;
+    }
+    inFlight.current = true;
+    try {
+      const started = performance.now();
+      const changes = await umig('runsheet/changesSince', { iterationId: current.iteration.id, since: current.asOf });
+      if (!alive.current) return;
+      // Someone may have replaced the runsheet while the call was out (a full reload): keep theirs.
+      const base = runsheetRef.current ?? current;
+      const merged = applyChanges(base, changes);
+      let next = merged.runsheet;
+      if (merged.unknownSteps > 0) next = await loadFull();
+      recordPerf('runsheet/changesSince', performance.now() - started, { changed: changes.steps.length });
+      if (!alive.current) return;
+      runsheetRef.current = next;
+      const anything = changes.steps.length + changes.phases.length + changes.sequences.length + changes.planInstances.length > 0;
+      if (anything || next !== merged.runsheet) {
+        setState({ status: 'ready', runsheet: next });
+      } else {
+        runsheetRef.current = { ...base, asOf: changes.asOf };
+      }
+      setRefreshError(undefined);
+      delay.current = refreshMs;
+    } catch (error) {
+      if (!alive.current) return;
+      setRefreshError(describeError(error));
+      delay.current = Math.min(delay.current * 2, MAX_REFRESH_MS);
+    } finally {
+      inFlight.current = false;
+    }
+    if (!alive.current) return;
+    if (again.current) {
+      again.current = false;
+      timer.current = window.setTimeout(() => void tick(), SOON_MS);
+    } else if (!document.hidden) {
+      timer.current = window.setTimeout(() => void tick(), delay.current);
+    }
+  }, [loadFull, refreshMs]);
+
+  // First read, then the refresh loop.
+  useEffect(() => {
+    alive.current = true;
+    setState({ status: 'loading' });
+    runsheetRef.current = null;
+    loadFull().then(
+      (runsheet) => {
+        if (!alive.current) return;
+        runsheetRef.current = runsheet;
+        setState({ status: 'ready', runsheet });
+        timer.current = window.setTimeout(() => void tick(), refreshMs);
+      },
+      (error: unknown) => {
+        if (alive.current) setState({ status: 'error', message: describeError(error) });
+      },
+    );
+    return () => {
+      alive.current = false;
+      window.clearTimeout(timer.current);
+    };
+  }, [loadFull, tick, refreshMs, attempt]);
+
+  // Hidden tab: no calls. Back in view: catch up at once, then the usual rhythm.
+  useEffect(() => {
+    const onVisibility = () => {
+      if (document.hidden) window.clearTimeout(timer.current);
+      else void tick();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => document.removeEventListener('visibilitychange', onVisibility);
+  }, [tick]);
+
+  // "My steps": which steps the service counts as the caller's, read once in the background.
+  const ready = state.status === 'ready';
+  useEffect(() => {
+    if (!ready) return;
+    let current = true;
+    umig('runsheet/get', { ...(JSON.parse(scopeKey) as typeof scope), mine: true }).then(
+      (runsheet) => {
+        if (!current) return;
+        const ids = new Set<string>();
+        for (const plan of runsheet.planInstances)
+          for (const sequence of plan.sequences) for (const phase of sequence.phases) for (const step of phase.steps) ids.add(step.id);
+        setMine(ids);
+      },
+      (error: unknown) => {
+        if (current) setMineError(describeError(error));
+      },
+    );
+    return () => {
+      current = false;
+    };
+    // Read once per runsheet scope, not on every refresh.
+  }, [ready, scopeKey]);
+
+  const refreshSoon = useCallback(() => {
+    if (inFlight.current) {
+      again.current = true;
+      return;
+    }
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => void tick(), SOON_MS);
+  }, [tick]);
+
+  const retry = useCallback(() => setAttempt((value) => value + 1), []);
+
+  return { state, refreshError, mine, mineError, retry, refreshSoon };
+}
+
+export function countSteps(runsheet: Runsheet): number {
+  let count = 0;
+  for (const plan of runsheet.planInstances) for (const sequence of plan.sequences) for (const phase of sequence.phases) count += phase.steps.length;
+  return count;
+}
