@@ -2,6 +2,7 @@ import type { Request } from '@forge/resolver';
 import { adminOperations } from './admin';
 import { executionOperations } from './execution';
 import { createResolverHandler, type ResolverDependencies } from './handler';
+import { importOperations } from './imports';
 import { notificationOperations } from './notifications';
 import type { DefinitionsOf } from './operation';
 import { planningOperations } from './planning';
@@ -14,6 +15,7 @@ export const operations = {
   ...runsheetOperations,
   ...adminOperations,
   ...notificationOperations,
+  ...importOperations,
 };
 
 /** The API contract: imported (as a type) by the Custom UI apps' typed client. */

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { ServiceContext } from '../services/context';
+import {
+  batchIdInput,
+  continueImport,
+  getImport,
+  listImports,
+  listImportsInput,
+  promoteImport,
+  rollbackImport,
+  uploadImport,
+  uploadImportInput,
+} from '../services/imports/batches';
+import { assertCanImport } from '../services/imports/permissions';
+import {
+  createSchedule,
+  createScheduleInput,
+  listSchedules,
+  listSchedulesInput,
+  pauseSchedule,
+  resumeSchedule,
+  scheduleIdInput,
+} from '../services/imports/schedules';
+import { importTemplates } from '../services/imports/templates';
+import { exportMasterPlanJson, masterPlanJsonInput } from '../services/exports/master-plan-json';
+import { exportRunsheetCsv, exportRunsheetXlsx, runsheetExportInput } from '../services/exports/runsheet-files';
+import { op, type OperationMap } from './operation';
+
+/**
+ * An administrators-only operation whose permission check comes before the payload check, so a
+ * non-administrator is refused (FORBIDDEN) whatever they sent. The payload type still comes from
+ * the schema, which runs right after the check.
+ */
+function adminOp<S extends z.ZodType, R>(schema: S, run: (ctx: ServiceContext, input: z.output<S>) => Promise<R>) {
+  return op(z.custom<z.input<S>>(() => true), async (ctx, payload) => {
+    assertCanImport(ctx.actor);
+    return run(ctx, schema.parse(payload));
+  });
+}
+
+export const importOperations = {
+  'imports/templates': adminOp(z.strictObject({}), async () => importTemplates()),
+  'imports/upload': adminOp(uploadImportInput, uploadImport),
+  'imports/continue': adminOp(batchIdInput, continueImport),
+  'imports/promote': adminOp(batchIdInput, promoteImport),
+  'imports/rollback': adminOp(batchIdInput, rollbackImport),
+  'imports/get': adminOp(batchIdInput, getImport),
+  'imports/list': adminOp(listImportsInput, listImports),
+  'imports/schedules/create': adminOp(createScheduleInput, createSchedule),
+  'imports/schedules/pause': adminOp(scheduleIdInput, pauseSchedule),
+  'imports/schedules/resume': adminOp(scheduleIdInput, resumeSchedule),
+  'imports/schedules/list': adminOp(listSchedulesInput, listSchedules),
+  'exports/masterPlanJson': adminOp(masterPlanJsonInput, exportMasterPlanJson),
+  // The runsheet is readable by every registered user, so its exports are too.
+  'exports/runsheetCsv': op(runsheetExportInput, exportRunsheetCsv),
+  'exports/runsheetXlsx': op(runsheetExportInput, exportRunsheetXlsx),
+} satisfies OperationMap;

@@ -1,0 +1,404 @@
+/**
+ * The import use cases behind the 'imports/…' resolvers: upload (read, stage, validate), continue
+ * (the next chunk), promote, rollback, get and list. Each one checks the actor first, then the
+ * payload, and writes in short transactions that each leave the batch in a state it can resume from.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import {
+  importBatches,
+  importOrchestrations,
+  importProgress,
+  importQueue,
+  importResourceLocks,
+  masterPlans,
+} from '../../db/schema';
+import type { Actor } from '../../domain/access/permissions';
+import { domainError } from '../../domain/errors';
+import { recordAudit } from '../audit';
+import type { ServiceContext } from '../context';
+import { advanceBatch, beginPromotion, lockBatch, promoteChunkIn, setStage, validateBatch } from './batch-flow';
+import { IMPORT_TYPE, type ImportConfiguration } from './configuration';
+import { readCsvPair } from './csv-source';
+import { readJsonDocument } from './json-source';
+import { acquirePlanLock, releasePlanLock, runningImport, conflictWith, PLAN_RESOURCE } from './locks';
+import { assertCanImport } from './permissions';
+import type { PromoteCursor, PromotionStats } from './promotion';
+import { insertedRowsInUse, replayUndoLog } from './rollback';
+import { IMPORT_FORMATS, type ImportProblem, type UploadedFile } from './types';
+import { sortProblems } from './validation';
+
+/** Upper bound of one upload, all files together (UTF-8 bytes). */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** Steps per chunk (and five instructions per step) unless the upload asks for fewer. */
+export const DEFAULT_CHUNK_SIZE = 2000;
+
+const fileInput = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  content: z.string().max(MAX_UPLOAD_BYTES),
+});
+
+export const uploadImportInput = z
+  .strictObject({
+    masterPlanId: z.uuid(),
+    format: z.enum(IMPORT_FORMATS),
+    files: z.array(fileInput).min(1).max(2),
+    /** Queue priority, 1 (lowest) to 20; 5 by default. */
+    priority: z.int().min(1).max(20).optional(),
+    /** Steps per chunk; a batch with more steps is staged and promoted over several calls. */
+    chunkSize: z.int().min(1).max(5000).optional(),
+  })
+  .refine((input) => input.files.reduce((total, file) => total + Buffer.byteLength(file.content, 'utf8'), 0) <= MAX_UPLOAD_BYTES, {
+    message: `The files together are larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`,
+    path: ['files'],
+  });
+export type UploadImportInput = z.output<typeof uploadImportInput>;
+
+export const batchIdInput = z.strictObject({ batchId: z.uuid() });
+export const listImportsInput = z.strictObject({ masterPlanId: z.uuid().optional() });
+
+export interface ImportProgressView {
+  entity: string;
+  total: number;
+  processed: number;
+  failed: number;
+  lastKey: string | null;
+}
+
+export interface ImportBatchSummary {
+  batchId: string;
+  masterPlanId: string | null;
+  format: string;
+  fileNames: string[];
+  status: string;
+  createdBy: string | null;
+  createdAt: string | null;
+  completedAt: string | null;
+  rolledBackAt: string | null;
+  rolledBackBy: string | null;
+  counts: { steps: number; instructions: number; errors: number };
+}
+
+export interface ImportBatchView extends ImportBatchSummary {
+  priority: number | null;
+  queueStatus: string | null;
+  stages: Array<{ stage: string; status: string; cursor: unknown; errorMessage: string | null }>;
+  progress: ImportProgressView[];
+  /** What the promotion changed (or has changed so far). */
+  changes: PromotionStats | null;
+  /** Every problem found, sorted by file, line and column. */
+  report: ImportProblem[];
+  /** The call that moves this batch on: 'continue' while chunks remain, then 'promote', then 'rollback'. */
+  next: 'continue' | 'promote' | 'rollback' | null;
+}
+
+const iso = (value: Date | null | undefined) => (value ? value.toISOString() : null);
+
+function summaryOf(row: typeof importBatches.$inferSelect): ImportBatchSummary {
+  return {
+    batchId: row.id,
+    masterPlanId: row.masterPlanId,
+    format: row.sourceType,
+    fileNames: row.sourceNames ? (JSON.parse(row.sourceNames) as string[]) : [],
+    status: row.status,
+    createdBy: row.createdBy,
+    createdAt: iso(row.createdAt),
+    completedAt: iso(row.completedAt),
+    rolledBackAt: iso(row.rolledBackAt),
+    rolledBackBy: row.rolledBackBy,
+    counts: { steps: row.stepCount, instructions: row.instructionCount, errors: row.errorCount },
+  };
+}
+
+async function latestPromoted(db: Db, planId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: importBatches.id })
+    .from(importBatches)
+    .where(and(eq(importBatches.masterPlanId, planId), eq(importBatches.status, 'PROMOTED')))
+    .orderBy(desc(importBatches.completedAt))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+export async function batchView(db: Db, batchId: string): Promise<ImportBatchView> {
+  const [row] = await db.select().from(importBatches).where(eq(importBatches.id, batchId));
+  if (!row) throw domainError('NOT_FOUND', 'That import does not exist.');
+  const [request] = row.queueRequestId
+    ? await db
+        .select({ priority: importQueue.priority, status: importQueue.status })
+        .from(importQueue)
+        .where(eq(importQueue.requestId, row.queueRequestId))
+    : [];
+  const stages = await db
+    .select({ stage: importOrchestrations.stage, status: importOrchestrations.status, cursor: importOrchestrations.cursor, errorMessage: importOrchestrations.errorMessage })
+    .from(importOrchestrations)
+    .where(eq(importOrchestrations.batchId, batchId))
+    .orderBy(importOrchestrations.createdAt);
+  const order = ['STAGE', 'VALIDATE', 'PROMOTE', 'ROLLBACK'];
+  stages.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
+  const progress = await db
+    .select({
+      entity: importProgress.entityType,
+      total: importProgress.total,
+      processed: importProgress.processed,
+      failed: importProgress.failed,
+      lastKey: importProgress.lastKey,
+    })
+    .from(importProgress)
+    .where(eq(importProgress.batchId, batchId))
+    .orderBy(importProgress.id);
+  const promote = stages.find((stage) => stage.stage === 'PROMOTE');
+  let next: ImportBatchView['next'] = null;
+  if (row.status === 'UPLOADED' || row.status === 'STAGED' || row.status === 'PROMOTING') next = 'continue';
+  else if (row.status === 'VALIDATED') next = 'promote';
+  else if (row.status === 'PROMOTED' && row.masterPlanId && (await latestPromoted(db, row.masterPlanId)) === row.id) next = 'rollback';
+  return {
+    ...summaryOf(row),
+    priority: request?.priority ?? null,
+    queueStatus: request?.status ?? null,
+    stages,
+    progress,
+    changes: (promote?.cursor as PromoteCursor | null)?.stats ?? null,
+    report: (row.validationReport as ImportProblem[] | null) ?? [],
+    next,
+  };
+}
+
+/**
+ * Creates the batch and its queue request for an upload already read into a document, then does
+ * the first unit of work. Shared by the resolver and by scheduled imports.
+ */
+export async function createBatch(
+  db: Db,
+  actor: Actor,
+  now: Date,
+  input: { masterPlanId: string; format: 'CSV' | 'JSON'; files: UploadedFile[]; priority?: number; chunkSize?: number },
+  extra: { autoPromote?: boolean; scheduleId?: string } = {},
+): Promise<string> {
+  const [plan] = await db.select({ id: masterPlans.id }).from(masterPlans).where(eq(masterPlans.id, input.masterPlanId));
+  if (!plan) throw domainError('NOT_FOUND', 'That master plan does not exist.');
+  const running = await runningImport(db, plan.id, now);
+  if (running) throw conflictWith(running);
+
+  const document = input.format === 'CSV' ? readCsvPair(input.files) : readJsonDocument(input.files);
+  const batchId = randomUUID();
+  const requestId = randomUUID();
+  const configuration: ImportConfiguration = {
+    batchId,
+    masterPlanId: plan.id,
+    format: input.format,
+    stepsFile: document.stepsFile,
+    instructionsFile: document.instructionsFile,
+    chunkSize: input.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    ...(extra.autoPromote ? { autoPromote: true } : {}),
+    ...(extra.scheduleId ? { scheduleId: extra.scheduleId } : {}),
+    source: { steps: document.steps, instructions: document.instructions, problems: document.problems },
+  };
+  const fileNames = input.files.map((file) => file.name);
+  const readingProblems = sortProblems(document.problems);
+
+  await db.transaction(async (tx) => {
+    await tx.insert(importQueue).values({
+      requestId,
+      priority: input.priority ?? 5,
+      status: 'QUEUED',
+      importType: IMPORT_TYPE,
+      requestedBy: actor.code,
+      requestedAt: now,
+      configuration,
+      resourceRequirements: { resource: PLAN_RESOURCE, id: plan.id, lock: 'EXCLUSIVE' },
+      createdDate: now,
+      lastModifiedDate: now,
+    });
+    await tx.insert(importBatches).values({
+      id: batchId,
+      sourceType: input.format,
+      sourceNames: JSON.stringify(fileNames),
+      masterPlanId: plan.id,
+      queueRequestId: requestId,
+      status: 'UPLOADED',
+      stepCount: document.steps.length,
+      instructionCount: document.instructions.length,
+      errorCount: readingProblems.length,
+      validationReport: readingProblems,
+      startedAt: now,
+      createdBy: actor.code,
+      createdAt: now,
+      updatedBy: actor.code,
+      updatedAt: now,
+    });
+    await setStage(tx, batchId, 'STAGE', { status: 'PENDING', cursor: { steps: 0, instructions: 0 }, now, by: actor.code });
+    await tx.insert(importProgress).values([
+      { batchId, entityType: 'STEP', total: document.steps.length, createdAt: now, updatedAt: now },
+      { batchId, entityType: 'INSTRUCTION', total: document.instructions.length, createdAt: now, updatedAt: now },
+    ]);
+    await recordAudit(tx, actor, {
+      action: 'IMPORT_UPLOADED',
+      entityType: 'import_batch',
+      entityId: batchId,
+      after: { masterPlanId: plan.id, format: input.format, files: fileNames, steps: document.steps.length, instructions: document.instructions.length },
+    });
+  });
+  await advanceBatch(db, actor, batchId, now);
+  return batchId;
+}
+
+export async function uploadImport(ctx: ServiceContext, input: UploadImportInput): Promise<ImportBatchView> {
+  assertCanImport(ctx.actor);
+  const batchId = await createBatch(ctx.db, ctx.actor, ctx.now(), input);
+  return batchView(ctx.db, batchId);
+}
+
+export async function continueImport(ctx: ServiceContext, input: z.output<typeof batchIdInput>): Promise<ImportBatchView> {
+  assertCanImport(ctx.actor);
+  await advanceBatch(ctx.db, ctx.actor, input.batchId, ctx.now());
+  return batchView(ctx.db, input.batchId);
+}
+
+/** Starts promoting a validated batch under the plan's lock; the first chunk runs in this call. */
+export async function startPromotion(db: Db, actor: Actor, batchId: string, now: Date): Promise<void> {
+  const [row] = await db
+    .select({ status: importBatches.status, planId: importBatches.masterPlanId, requestId: importBatches.queueRequestId, errors: importBatches.errorCount })
+    .from(importBatches)
+    .where(eq(importBatches.id, batchId));
+  if (!row) throw domainError('NOT_FOUND', 'That import does not exist.');
+  if (row.status === 'PROMOTING') return advanceBatch(db, actor, batchId, now);
+  if (row.status === 'INVALID') {
+    throw domainError('VALIDATION', `This import has ${row.errors} problem(s); correct the file and upload it again.`);
+  }
+  if (row.status === 'UPLOADED' || row.status === 'STAGED') {
+    throw domainError('CONFLICT', 'This import is still being read; continue it until it is validated.');
+  }
+  if (row.status !== 'VALIDATED') throw domainError('CONFLICT', `This import is ${row.status.toLowerCase().replace('_', ' ')}; upload the file again.`);
+  if (!row.planId || !row.requestId) throw domainError('CONFLICT', 'The master plan of this import was deleted.');
+  const planId = row.planId;
+  const requestId = row.requestId;
+
+  await acquirePlanLock(db, planId, requestId, now);
+  let problems: ImportProblem[];
+  try {
+    // Checks again (the plan may have changed since the upload) and promotes the first chunk in
+    // one transaction: a batch of one chunk is promoted all at once or not at all.
+    problems = await db.transaction(async (tx) => {
+      const batch = await lockBatch(tx, batchId);
+      if (batch.status !== 'VALIDATED') throw domainError('CONFLICT', 'This import changed state meanwhile; reload it.');
+      const found = await validateBatch(tx, batch, actor.code, now);
+      if (found.length > 0) {
+        await releasePlanLock(tx, planId, requestId);
+        return found;
+      }
+      await beginPromotion(tx, batch, actor.code, now);
+      await promoteChunkIn(tx, actor, { ...batch, status: 'PROMOTING' }, now, true);
+      return found;
+    });
+  } catch (error) {
+    // Nothing of the transaction was kept: the batch is still VALIDATED and may be promoted again.
+    await db.transaction((tx) => releasePlanLock(tx, planId, requestId));
+    throw error;
+  }
+  if (problems.length > 0) {
+    throw domainError('VALIDATION', `The plan changed since this import was checked: ${problems.length} problem(s) now; see the report.`, {
+      batchId,
+    });
+  }
+}
+
+export async function promoteImport(ctx: ServiceContext, input: z.output<typeof batchIdInput>): Promise<ImportBatchView> {
+  assertCanImport(ctx.actor);
+  await startPromotion(ctx.db, ctx.actor, input.batchId, ctx.now());
+  return batchView(ctx.db, input.batchId);
+}
+
+/**
+ * Restores the master exactly as it was before the batch's promotion, in one transaction. Only
+ * the plan's latest promoted import can be rolled back (an earlier one would undo on top of later
+ * changes), and not once an iteration has copied steps or instructions it created.
+ */
+export async function rollbackImport(ctx: ServiceContext, input: z.output<typeof batchIdInput>): Promise<ImportBatchView> {
+  assertCanImport(ctx.actor);
+  const db = ctx.db;
+  const now = ctx.now();
+  const [row] = await db.select().from(importBatches).where(eq(importBatches.id, input.batchId));
+  if (!row) throw domainError('NOT_FOUND', 'That import does not exist.');
+  if (row.status === 'ROLLED_BACK') throw domainError('CONFLICT', 'This import was already rolled back.');
+  if (row.status !== 'PROMOTED') throw domainError('CONFLICT', 'Only a promoted import can be rolled back; this one changed nothing.');
+  if (!row.masterPlanId || !row.queueRequestId) throw domainError('CONFLICT', 'The master plan of this import was deleted.');
+  const planId = row.masterPlanId;
+  const requestId = row.queueRequestId;
+  const [later] = await db
+    .select({ id: importBatches.id, by: importBatches.createdBy })
+    .from(importBatches)
+    .where(and(eq(importBatches.masterPlanId, planId), eq(importBatches.status, 'PROMOTED'), gt(importBatches.completedAt, row.completedAt ?? new Date(0))))
+    .limit(1);
+  if (later) {
+    throw domainError('CONFLICT', `Import ${later.id} (by ${later.by}) was promoted into this plan later; roll that one back first.`, {
+      batchId: later.id,
+    });
+  }
+
+  await acquirePlanLock(db, planId, requestId, now);
+  try {
+    await db.transaction(async (tx) => {
+      const batch = await lockBatch(tx, input.batchId);
+      if (batch.status !== 'PROMOTED') throw domainError('CONFLICT', 'This import changed state meanwhile; reload it.');
+      const inUse = await insertedRowsInUse(tx, input.batchId);
+      if (inUse.steps + inUse.instructions > 0) {
+        throw domainError(
+          'CONFLICT',
+          `Iteration runs already use ${inUse.steps} step(s) and ${inUse.instructions} instruction(s) this import created, so it can no longer be rolled back.`,
+        );
+      }
+      await setStage(tx, input.batchId, 'ROLLBACK', { status: 'IN_PROGRESS', now, by: ctx.actor.code, started: true });
+      const undone = await replayUndoLog(tx, input.batchId);
+      await setStage(tx, input.batchId, 'ROLLBACK', { status: 'COMPLETED', cursor: { undone }, now, by: ctx.actor.code, completed: true });
+      await tx
+        .update(importBatches)
+        .set({ status: 'ROLLED_BACK', rolledBackAt: now, rolledBackBy: ctx.actor.code, updatedAt: now, updatedBy: ctx.actor.code })
+        .where(eq(importBatches.id, input.batchId));
+      await releasePlanLock(tx, planId, requestId);
+      await recordAudit(tx, ctx.actor, { action: 'IMPORT_ROLLED_BACK', entityType: 'import_batch', entityId: input.batchId, after: { undone } });
+    });
+  } catch (error) {
+    await db.transaction((tx) => releasePlanLock(tx, planId, requestId));
+    throw error;
+  }
+  return batchView(db, input.batchId);
+}
+
+export async function getImport(ctx: ServiceContext, input: z.output<typeof batchIdInput>): Promise<ImportBatchView> {
+  assertCanImport(ctx.actor);
+  return batchView(ctx.db, input.batchId);
+}
+
+/** The 100 most recent imports, newest first, optionally of one plan; with the plan's current lock. */
+export async function listImports(
+  ctx: ServiceContext,
+  input: z.output<typeof listImportsInput>,
+): Promise<{ imports: ImportBatchSummary[]; runningLocks: Array<{ masterPlanId: string; requestId: string; expiresAt: string }> }> {
+  assertCanImport(ctx.actor);
+  const rows = await ctx.db
+    .select()
+    .from(importBatches)
+    .where(input.masterPlanId ? eq(importBatches.masterPlanId, input.masterPlanId) : undefined)
+    .orderBy(desc(importBatches.createdAt), desc(importBatches.id))
+    .limit(100);
+  const locks = await ctx.db
+    .select({ masterPlanId: importResourceLocks.resourceId, requestId: importResourceLocks.lockedByRequest, expiresAt: importResourceLocks.expiresAt })
+    .from(importResourceLocks)
+    .where(
+      and(
+        eq(importResourceLocks.resourceType, PLAN_RESOURCE),
+        eq(importResourceLocks.isActive, true),
+        input.masterPlanId ? eq(importResourceLocks.resourceId, input.masterPlanId) : undefined,
+        gt(importResourceLocks.expiresAt, ctx.now()),
+      ),
+    );
+  return {
+    imports: rows.map(summaryOf),
+    runningLocks: locks.map((lock) => ({ ...lock, expiresAt: lock.expiresAt.toISOString() })),
+  };
+}
+
+

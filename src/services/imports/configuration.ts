@@ -1,0 +1,28 @@
+/**
+ * What a queue request (stg_import_queue_management_iqm.iqm_configuration) carries: the target,
+ * the options and, until the batch is finished, the source document read from the uploaded files.
+ * The source travels with the request because staging resumes in later invocations, and because
+ * stg_steps has no column for what the seed's staging never held (step name, predecessor, owner
+ * team name, target environment role, instruction team): those are read from here by line.
+ */
+import type { ImportFormat, ImportProblem, SourceInstruction, SourceStep } from './types';
+
+export const IMPORT_TYPE = 'MASTER_PLAN_STEPS';
+
+export interface ImportConfiguration {
+  batchId: string;
+  masterPlanId: string;
+  format: ImportFormat;
+  stepsFile: string;
+  instructionsFile: string;
+  chunkSize: number;
+  /** Set by scheduled imports: promote as soon as the batch validates. */
+  autoPromote?: boolean;
+  scheduleId?: string;
+  source?: {
+    steps: SourceStep[];
+    instructions: SourceInstruction[];
+    /** Problems found while reading the files, merged into every validation report. */
+    problems: ImportProblem[];
+  };
+}
