@@ -38,6 +38,7 @@ async function runOperation(
   try {
     const db = await deps.databaseFor(request.context);
     const actor = await resolveActor(db, request.context.accountId as string | undefined);
+    operation.authorize?.(actor);
     const parsed = operation.input.safeParse(request.payload);
     if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
     const data = await operation.run({ db, actor, now: deps.now ?? (() => new Date()) }, parsed.data);

@@ -26,16 +26,9 @@ import { exportMasterPlanJson, masterPlanJsonInput } from '../services/exports/m
 import { exportRunsheetCsv, exportRunsheetXlsx, runsheetExportInput } from '../services/exports/runsheet-files';
 import { op, type OperationMap } from './operation';
 
-/**
- * An administrators-only operation whose permission check comes before the payload check, so a
- * non-administrator is refused (FORBIDDEN) whatever they sent. The payload type still comes from
- * the schema, which runs right after the check.
- */
+/** Administrators only, refused before the payload is read (see Operation.authorize). */
 function adminOp<S extends z.ZodType, R>(schema: S, run: (ctx: ServiceContext, input: z.output<S>) => Promise<R>) {
-  return op(z.custom<z.input<S>>(() => true), async (ctx, payload) => {
-    assertCanImport(ctx.actor);
-    return run(ctx, schema.parse(payload));
-  });
+  return op(schema, run, { authorize: assertCanImport });
 }
 
 export const importOperations = {

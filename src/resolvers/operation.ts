@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Actor } from '../domain/access/permissions';
 import type { ErrorCode } from '../domain/errors';
 import type { ServiceContext } from '../services/context';
 
@@ -16,10 +17,20 @@ export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorBody 
 export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
   input: S;
   run: (ctx: ServiceContext, input: z.output<S>) => Promise<R>;
+  /**
+   * A check that needs only the actor (e.g. "administrators only"), run before the payload is
+   * even parsed, so a refused caller learns nothing from validation messages. Throws a DomainError.
+   * Checks that need data (the step's teams, the control's validators) stay in the service.
+   */
+  authorize?: (actor: Actor) => void;
 }
 
-export function op<S extends z.ZodType, R>(input: S, run: (ctx: ServiceContext, input: z.output<S>) => Promise<R>): Operation<S, R> {
-  return { input, run };
+export function op<S extends z.ZodType, R>(
+  input: S,
+  run: (ctx: ServiceContext, input: z.output<S>) => Promise<R>,
+  options: { authorize?: (actor: Actor) => void } = {},
+): Operation<S, R> {
+  return { input, run, ...options };
 }
 
 export type OperationMap = Record<string, Operation<z.ZodType, unknown>>;
