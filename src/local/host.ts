@@ -295,9 +295,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     lap('build-wait', since);
 
     const housekeeping = () => callApp('/forge/housekeeping', {}, 'umig-housekeeping');
-    // Scheduled imports: the service's housekeeping does not run them (yet), so the host does, on the
-    // shared database handle. runDueSchedules claims each schedule before running it, so a second
-    // caller (another instance, or the service once it calls it too) is harmless.
+    // The service's housekeeping runs due import schedules and delivers due emails; this direct
+    // entry stays for tests that want to run schedules without the route.
     const runScheduledImports = () => runDueSchedules(database.db, new Date());
     const interval = options.housekeepingIntervalMs ?? 60_000;
     if (interval > 0) {
@@ -306,11 +305,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         if (running) return;
         running = true;
         try {
-          const result = (await housekeeping()) as { staleMigrationLocksReleased?: number };
+          const result = (await housekeeping()) as {
+            staleMigrationLocksReleased?: number;
+            scheduledImports?: Array<{ name: string; status: string }>;
+            emails?: { sent: number; failed: number };
+          };
           if ((result.staleMigrationLocksReleased ?? 0) > 0) log(`Housekeeping released ${result.staleMigrationLocksReleased} stale migration lock(s)`);
-          for (const run of await runScheduledImports()) {
-            log(`Scheduled import "${run.name}": ${run.status}${run.batchStatus ? ` (batch ${run.batchStatus})` : ''}${run.message ? `: ${run.message}` : ''}`);
-          }
+          for (const run of result.scheduledImports ?? []) log(`Scheduled import "${run.name}": ${run.status}`);
+          if (result.emails && result.emails.sent + result.emails.failed > 0) log(`Emails: ${result.emails.sent} sent, ${result.emails.failed} failed`);
         } catch (error) {
           log(`Housekeeping failed: ${error instanceof Error ? error.message : String(error)}`);
         } finally {

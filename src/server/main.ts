@@ -1,5 +1,6 @@
 import { buildServer } from './app';
 import { ConfigError, describeConfig, loadConfig, type ServiceConfig } from './config';
+import { deliverDueEmails } from '../services/notifications/worker';
 
 /**
  * `npm run serve [-- --migrate] [-- --local-dev]`: the UMIG service as a process. Settings come
@@ -26,12 +27,40 @@ async function main(): Promise<void> {
   // migration may be running) lets that finish, then stops without ever listening.
   let stopping = false;
   let started: Promise<void> = Promise.resolve();
+  // Emails wait in each site's outbox; deliver them between Forge's scheduled housekeeping calls.
+  // Rows are claimed with SKIP LOCKED, so every instance may run this timer.
+  let emailTimer: NodeJS.Timeout | undefined;
+  const startEmailDelivery = () => {
+    const intervalMs = Number(process.env.UMIG_OUTBOX_INTERVAL_MS ?? 30_000);
+    if (!(intervalMs > 0)) return;
+    let running = false;
+    emailTimer = setInterval(() => {
+      if (running || stopping) return;
+      running = true;
+      void Promise.all(
+        service.tenants.tenants
+          .filter((tenant) => tenant.isOpen())
+          .map(async (tenant) => {
+            try {
+              const report = await deliverDueEmails((await tenant.database()).db);
+              if (report.sent + report.failed > 0) log.info({ tenant: tenant.label, ...report }, 'emails delivered');
+            } catch (error) {
+              log.error({ tenant: tenant.label, reason: error instanceof Error ? error.message : String(error) }, 'email delivery failed');
+            }
+          }),
+      ).finally(() => {
+        running = false;
+      });
+    }, intervalMs);
+    emailTimer.unref();
+  };
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
       log.warn({ signal }, 'second signal: exiting without waiting for in-flight calls');
       process.exit(1);
     }
     stopping = true;
+    if (emailTimer) clearInterval(emailTimer);
     log.info({ signal }, 'stopping: no new calls, finishing in-flight ones');
     const force = setTimeout(() => {
       log.error({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight calls did not finish in time; exiting');
@@ -72,6 +101,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     const url = await service.listen(config.port, config.host);
     log.info({ url }, `UMIG service listening on ${url}`);
+    startEmailDelivery();
   })();
   await started;
 }

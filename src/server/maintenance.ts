@@ -1,4 +1,7 @@
 import type { Tenant } from './tenants';
+import { runDueSchedules } from '../services/imports/schedules';
+import type { DeliveryReport } from '../services/notifications/outbox';
+import { deliverDueEmails } from '../services/notifications/worker';
 
 /**
  * What the two Forge functions forward (src/forge/index.ts): the install/upgrade event and the
@@ -37,12 +40,16 @@ export async function runLifecycle(tenant: Tenant, event: string): Promise<Lifec
 export interface HousekeepingResult {
   /** Migration locks left by a runner that died (held longer than the migrator's 15-minute takeover). */
   staleMigrationLocksReleased: number;
+  /** Scheduled imports that were due and ran (each also recorded in stg_schedule_execution_history_seh). */
+  scheduledImports: Array<{ name: string; status: string }>;
+  /** One round of email delivery from the outbox (the service's own timer delivers in between). */
+  emails: DeliveryReport;
 }
 
 /**
- * The hourly job. For now it does one thing, and says so: it releases a migration lock whose
- * holder died, so the next deploy does not wait for the migrator's takeover. New jobs (stale
- * import batches, schedule roll-ups) belong here, each reported in the result.
+ * The scheduled job (Forge's scheduled trigger, and `npm start`'s timer): releases a migration
+ * lock whose holder died, runs the import schedules that are due, and delivers due emails. Each
+ * job is idempotent and claims its rows, so several instances running it at once is harmless.
  */
 export async function runHousekeeping(tenant: Tenant): Promise<HousekeepingResult> {
   const database = await tenant.database();
@@ -51,5 +58,11 @@ export async function runHousekeeping(tenant: Tenant): Promise<HousekeepingResul
       WHERE locked AND lockgranted < now() - interval '15 minutes'
       RETURNING id`,
   );
-  return { staleMigrationLocksReleased: rows.length };
+  const runs = await runDueSchedules(database.db, new Date());
+  const emails = await deliverDueEmails(database.db);
+  return {
+    staleMigrationLocksReleased: rows.length,
+    scheduledImports: runs.map((run) => ({ name: run.name, status: run.status })),
+    emails,
+  };
 }
