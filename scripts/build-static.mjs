@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { customUiConfig } from '../static/vite.config.mjs';
 
+// What Forge deploys is a production build, whoever runs this: jest sets NODE_ENV=test, which would
+// otherwise give React's development build (effects run twice, Atlaskit portals misbehave).
+process.env.NODE_ENV = 'production';
+
 const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'static');
 
 function findApps() {
@@ -36,7 +40,7 @@ if (apps.length === 0) {
 for (const app of apps) {
   const started = performance.now();
   try {
-    await build({ ...customUiConfig(path.join(staticDir, app)), configFile: false, logLevel: 'warn' });
+    await build({ ...customUiConfig(path.join(staticDir, app)), configFile: false, logLevel: 'warn', mode: 'production' });
   } catch (error) {
     console.error(`\nBuilding static/${app} failed:`);
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);

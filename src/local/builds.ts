@@ -19,7 +19,7 @@ const STATIC_DIR = path.join(REPO_ROOT, 'static');
 const STAMPS_FILE = path.join(REPO_ROOT, '.umig', 'build-stamps.json');
 const LOCK_FILE = path.join(REPO_ROOT, '.umig', 'build.lock');
 const LOCK_WAIT_MS = 5 * 60 * 1000;
-const SHARED_INPUTS = ['static/shared', 'static/vite.config.mjs', 'static/tsconfig.json', 'scripts/build-static.mjs', 'package-lock.json'];
+const SHARED_INPUTS = ['static/shared', 'src/domain', 'static/vite.config.mjs', 'static/tsconfig.json', 'scripts/build-static.mjs', 'package-lock.json'];
 const SKIPPED_DIRS = new Set(['build', 'node_modules']);
 
 async function listFiles(relative: string): Promise<string[]> {

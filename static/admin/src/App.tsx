@@ -1,7 +1,13 @@
-import type { FullContext } from '@forge/bridge';
-import { styles } from '../../shared/styles';
-import { AppFrame, EmptyState, ErrorState, LoadingState } from '../../shared/ui';
+import Button from '@atlaskit/button/new';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import { useCallback, useEffect, useState } from 'react';
+import { isForbidden, readProblem } from '../../shared/admin-api';
+import { umig } from '../../shared/api';
+import { look } from '../../shared/look';
+import { AppFrame, ErrorState, LoadingState } from '../../shared/ui';
 import { useForgeContext } from '../../shared/use-forge-context';
+import { Administration } from './Administration';
 
 /** Confluence settings > UMIG administration (confluence:globalSettings). */
 export function App() {
@@ -10,18 +16,63 @@ export function App() {
     <AppFrame title="UMIG administration">
       {state.status === 'loading' && <LoadingState label="Loading administration…" />}
       {state.status === 'error' && <ErrorState message={state.message} />}
-      {state.status === 'ready' && <Administration context={state.context} />}
+      {state.status === 'ready' && <AdminGate />}
     </AppFrame>
   );
 }
 
-function Administration({ context }: { context: FullContext }) {
-  return (
-    <>
-      <p style={styles.subtle}>Site {context.siteUrl}</p>
-      <EmptyState title="Reference data">
-        Migrations, teams, users, roles and statuses are managed here.
-      </EmptyState>
-    </>
-  );
+type Access = { status: 'checking' } | { status: 'allowed' } | { status: 'refused'; message: string } | { status: 'error'; message: string };
+
+export const ADMIN_ONLY_NOTICE = 'Only UMIG administrators can use this page';
+
+/**
+ * The page does not decide who is an administrator: its first call is one only administrators
+ * may make (reading the system configuration), and the service's FORBIDDEN (or UNKNOWN_USER, for
+ * a Confluence account UMIG does not know) puts a notice in place of the whole page.
+ */
+function AdminGate() {
+  const [access, setAccess] = useState<Access>({ status: 'checking' });
+
+  const check = useCallback(async () => {
+    setAccess({ status: 'checking' });
+    try {
+      await umig('admin/systemConfiguration/list', {});
+      setAccess({ status: 'allowed' });
+    } catch (error) {
+      const problem = readProblem(error);
+      setAccess(isForbidden(error) ? { status: 'refused', message: problem.message } : { status: 'error', message: problem.message });
+    }
+  }, []);
+
+  useEffect(() => {
+    void check();
+  }, [check]);
+
+  if (access.status === 'checking') {
+    return (
+      <div role="status" style={look.row}>
+        <Spinner size="medium" label="Checking your access" />
+        <span>Checking your access…</span>
+      </div>
+    );
+  }
+  if (access.status === 'refused') {
+    return (
+      <div data-testid="admin-refused" style={{ maxWidth: '40rem' }}>
+        <SectionMessage appearance="warning" title={ADMIN_ONLY_NOTICE}>
+          <p style={{ margin: 0 }}>{access.message}</p>
+          <p style={{ margin: '0.5rem 0 0' }}>If you need to manage UMIG, ask a UMIG administrator to give you administrator rights.</p>
+        </SectionMessage>
+      </div>
+    );
+  }
+  if (access.status === 'error') {
+    return (
+      <div style={{ display: 'grid', gap: '0.75rem', justifyItems: 'start' }}>
+        <ErrorState message={access.message} />
+        <Button onClick={() => void check()}>Try again</Button>
+      </div>
+    );
+  }
+  return <Administration />;
 }

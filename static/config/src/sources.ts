@@ -1,0 +1,71 @@
+import { adminList } from '../../shared/admin-api';
+import type { Option, OptionSource } from '../../shared/admin-options';
+import { umig } from '../../shared/api';
+
+/**
+ * The cascading choices of the runsheet settings: migration > iteration > plan instance >
+ * sequence, plus the starting team and label filters. Each is one list resolver call, cached by
+ * its scope for as long as the dialog is open.
+ */
+
+const dateRange = (start: string | null, end: string | null) => (start ? ` (${start}${end && end !== start ? ` – ${end}` : ''})` : '');
+
+export const migrations: OptionSource = {
+  key: 'migrations/list',
+  entities: [],
+  load: async () => (await umig('migrations/list', {})).map((migration) => ({ value: migration.id, label: `${migration.name}${dateRange(migration.startDate, migration.endDate)}` })),
+};
+
+export function iterationsOf(migrationId: string): OptionSource {
+  return {
+    key: `iterations/list?migrationId=${migrationId}`,
+    entities: [],
+    load: async () =>
+      (await umig('iterations/list', { migrationId })).map((iteration) => ({
+        value: iteration.id,
+        label: `${iteration.name}${dateRange(iteration.startDate, iteration.endDate)}`,
+      })),
+  };
+}
+
+export function planInstancesOf(iterationId: string): OptionSource {
+  return {
+    key: `planInstances/list?iterationId=${iterationId}`,
+    entities: [],
+    load: async () => (await umig('planInstances/list', { iterationId })).map((plan) => ({ value: plan.id, label: plan.name ?? 'Plan instance' })),
+  };
+}
+
+/**
+ * No resolver lists the sequences of a plan instance on their own, so they are read from the
+ * runsheet of that plan instance (the same call the macro makes when it shows it).
+ */
+export function sequencesOf(iterationId: string, planInstanceId: string): OptionSource {
+  return {
+    key: `runsheet/get?iterationId=${iterationId}&planInstanceId=${planInstanceId}`,
+    entities: [],
+    load: async () => {
+      const runsheet = await umig('runsheet/get', { iterationId, planInstanceId });
+      const options: Option[] = [];
+      for (const plan of runsheet.planInstances) {
+        if (plan.id !== planInstanceId) continue;
+        for (const sequence of plan.sequences) options.push({ value: sequence.id, label: sequence.name ?? `Sequence ${sequence.order ?? ''}`.trim() });
+      }
+      return options;
+    },
+  };
+}
+
+export const teams: OptionSource = {
+  key: 'admin/teams/list',
+  entities: ['teams'],
+  load: async () => (await adminList('teams')).map((team) => ({ value: team.id, label: team.name })),
+};
+
+export function labelsOf(migrationId: string): OptionSource {
+  return {
+    key: `admin/labels/list?migrationId=${migrationId}`,
+    entities: ['labels'],
+    load: async () => (await adminList('labels', { migrationId })).map((label) => ({ value: label.id, label: label.name })),
+  };
+}
