@@ -7,6 +7,7 @@ import { notificationOperations } from './notifications';
 import type { DefinitionsOf } from './operation';
 import { planningOperations } from './planning';
 import { runsheetOperations } from './runsheet';
+import { sessionOperations } from './session';
 
 /** Every resolver of the app, keyed by namespaced function key ('steps/changeStatus'). */
 export const operations = {
@@ -16,6 +17,7 @@ export const operations = {
   ...adminOperations,
   ...notificationOperations,
   ...importOperations,
+  ...sessionOperations,
 };
 
 /** The API contract: imported (as a type) by the Custom UI apps' typed client. */
