@@ -95,6 +95,7 @@ export const phaseInstances = pgTable(
   },
   (t) => [
     index('idx_phi_audit').on(t.createdAt),
+    index('idx_phi_updated_at').on(t.updatedAt),
     index('idx_phases_instance_phi_status_id').on(t.statusId),
     index('idx_phi_sqi_id').on(t.sequenceId),
   ],
@@ -173,6 +174,7 @@ export const controlInstances = pgTable(
   },
   (t) => [
     index('idx_cti_audit').on(t.createdAt),
+    index('idx_cti_updated_at').on(t.updatedAt),
     index('idx_controls_instance_cti_status_id').on(t.statusId),
     index('idx_cti_phi_id').on(t.phaseId),
     check('controls_instance_cti_cti_it_verdict_check', sql`${t.itVerdict} IN ('PASSED', 'FAILED')`),
@@ -201,7 +203,7 @@ export const instructionInstances = pgTable(
     updatedBy: varchar('updated_by', { length: 255 }).default('system'),
     updatedAt: timestamp('updated_at', withTz).defaultNow(),
   },
-  (t) => [index('idx_ini_audit').on(t.createdAt), index('idx_ini_sti_id').on(t.stepId)],
+  (t) => [index('idx_ini_audit').on(t.createdAt), index('idx_ini_sti_id').on(t.stepId), index('idx_ini_updated_at').on(t.updatedAt)],
 );
 
 /** `createdBy`/`updatedBy` are users_usr ids here, not usr_codes as in the audit columns elsewhere. */
