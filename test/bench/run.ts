@@ -18,6 +18,8 @@ import { migrate } from '../../src/db/migrator';
 import { queryRows } from '../../src/db/query';
 import { iterations } from '../../src/db/schema';
 import { generateMasterPlan, type DemoPlan } from '../../src/local/demo-plan';
+import { measureServiceOverhead, type ServiceOverhead } from '../../src/server/bench';
+import { benchImportExport, type ImportExportBench } from './import-export';
 import { createHandler, operations } from '../../src/resolvers';
 import type { Envelope } from '../../src/resolvers/operation';
 import { CHANGES_OVERLAP_MS } from '../../src/services/runsheet/runsheet';
@@ -44,6 +46,10 @@ interface DatabaseResult {
   changedSteps: number;
   ratio: number;
   notes: string[];
+  /** A small call through HTTP + token check versus the handler in-process (target < 5 ms). */
+  service: ServiceOverhead;
+  /** 2,000 steps and 10,000 instructions imported into a plan, then exported (target import < 5 s). */
+  importExport: ImportExportBench;
   /** 1-minute load average before and after the run: timings mean little on a busy machine. */
   load: [number, number];
 }
@@ -259,8 +265,13 @@ async function benchmark(database: Database, title: string): Promise<DatabaseRes
   }
   if (!hasSetCompleted) notes.push("'instructions/setCompleted' is not in the operations map yet; the completion figure is a direct UPDATE.");
 
+  const service = await measureServiceOverhead({ database, accountId: admin.accountId });
+  const importExport = await benchImportExport(db);
+
   return {
     title,
+    service,
+    importExport,
     generateMs: generated.ms,
     series,
     runsheetBytes,
@@ -286,6 +297,8 @@ function printTable(result: DatabaseResult): void {
   for (const row of rows.slice(1)) console.log(line(row));
   console.log(`runsheet response: ${result.runsheetBytes.toLocaleString('en-US')} bytes (JSON)`);
   console.log(`runsheet resolver / bare step SQL (medians): ${result.ratio.toFixed(2)}`);
+  console.log(`service overhead (HTTP + token check vs in-process, median of ${result.service.iterations}): ${result.service.service_overhead_ms.toFixed(2)} ms (${result.service.http_ms.toFixed(2)} vs ${result.service.inprocess_ms.toFixed(2)})`);
+  console.log(`import of ${result.importExport.steps} steps and ${result.importExport.instructions} instructions: ${result.importExport.import_ms.toFixed(0)} ms; export: ${result.importExport.export_ms.toFixed(0)} ms (median of ${result.importExport.runs})`);
   console.log(`filtered runsheet lists ${result.filteredSteps} steps; changes since lists ${result.changedSteps} steps`);
   console.log(`machine: ${availableParallelism()} CPUs, 1-minute load average ${result.load[0].toFixed(1)} before and ${result.load[1].toFixed(1)} after`);
   for (const note of result.notes) console.log(`note: ${note}`);
@@ -309,6 +322,9 @@ function summary(result: DatabaseResult): Record<string, number> {
   }
   out.runsheet_bytes = result.runsheetBytes;
   out.runsheet_vs_sql_ratio = Math.round(result.ratio * 100) / 100;
+  out.service_overhead_ms = round(result.service.service_overhead_ms);
+  out.import_ms = round(result.importExport.import_ms);
+  out.export_ms = round(result.importExport.export_ms);
   return out;
 }
 
