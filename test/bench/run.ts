@@ -20,6 +20,7 @@ import { iterations } from '../../src/db/schema';
 import { generateMasterPlan, type DemoPlan } from '../../src/local/demo-plan';
 import { measureServiceOverhead, type ServiceOverhead } from '../../src/server/bench';
 import { benchImportExport, type ImportExportBench } from './import-export';
+import { benchRunsheetUi } from './ui';
 import { createHandler, operations } from '../../src/resolvers';
 import type { Envelope } from '../../src/resolvers/operation';
 import { CHANGES_OVERLAP_MS } from '../../src/services/runsheet/runsheet';
@@ -382,7 +383,19 @@ async function main(): Promise<void> {
     printTable(results.at(-1)!);
   }
   if (results.length === 0) throw new Error('BENCH_ONLY=postgres needs DATABASE_URL.');
-  console.log(JSON.stringify(summary(results.at(-1)!)));
+  // The browser figures: npm start's host (embedded database, ~1,000-step demo) in Chromium.
+  const ui = process.env.BENCH_SKIP_UI ? null : await benchRunsheetUi();
+  if (ui) {
+    console.log(`\nRunsheet in Chromium (${ui.steps} steps, npm start's demo): interactive ${ui.ui_interactive_ms} ms after navigation; filter repaint median ${ui.filter_repaint_ms.toFixed(1)} ms, max ${ui.filter_repaint_max_ms.toFixed(1)} ms`);
+  } else {
+    console.log('\nRunsheet in Chromium: skipped (no /usr/bin/chromium, or BENCH_SKIP_UI set)');
+  }
+  const closing: Record<string, number> = summary(results.at(-1)!);
+  if (ui) {
+    closing.ui_interactive_ms = ui.ui_interactive_ms;
+    closing.filter_repaint_ms = Math.round(ui.filter_repaint_ms * 10) / 10;
+  }
+  console.log(JSON.stringify(closing));
 }
 
 main().catch((error: unknown) => {

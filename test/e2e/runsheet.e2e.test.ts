@@ -15,11 +15,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { appFrame, ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import { BODY_MARKS, DEMO_PAGE_PATH, searchRepaints } from './runsheet-probe';
 
 type Host = Awaited<ReturnType<typeof startLocalHost>>;
 type Account = Host['accounts'][number];
 
-const PAGE_PATH = '/wiki/spaces/CBM/pages/1001';
+const PAGE_PATH = DEMO_PAGE_PATH;
 /** The runsheet's refresh interval (DEFAULT_REFRESH_MS) plus the time a refresh takes. */
 const REFRESH_WINDOW_MS = 5_000 + 4_000;
 
@@ -78,25 +79,6 @@ async function renderedStepIds(frame: FrameLocator): Promise<Array<{ id: string;
   return Promise.all(
     rows.map(async (row) => ({ id: (await row.getAttribute('data-step-id')) ?? '', status: (await row.getAttribute('data-status')) ?? '' })),
   );
-}
-
-/** The figures the runsheet app leaves on its <body> (data-umig-*), read in its frame. */
-const BODY_MARKS = '({ ...document.body.dataset })';
-
-/**
- * Browser code (a string: the tests are typed without the DOM library) that sets the search box
- * as typing does and resolves with the milliseconds to the next painted frame.
- */
-function timeSearch(text: string): string {
-  return `(async () => {
-    const input = document.querySelector('#filter-text');
-    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-    const started = performance.now();
-    setValue.call(input, ${JSON.stringify(text)});
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    return performance.now() - started;
-  })()`;
 }
 
 async function expectEventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
@@ -332,10 +314,7 @@ describe('runsheet macro with the full demo (about 1,000 steps)', () => {
     );
 
     // Filter repaint: set the search text as typing does, time to the next painted frame.
-    const repaints: number[] = [];
-    for (const text of ['check', 'chec', 'ch', '', 'trt-0', '']) {
-      repaints.push(await frame.evaluate<number>(timeSearch(text)));
-    }
+    const repaints = await searchRepaints(frame);
     await chooseOption(runsheet, 'Status', 'Completed');
     const statusRenderMs = Number((await frame.evaluate<Record<string, string>>(BODY_MARKS)).umigRenderMs);
     const sorted = [...repaints].sort((a, b) => a - b);
