@@ -30,6 +30,7 @@ import {
   teamEntity,
   userEntity,
 } from '../services/admin/entities';
+import { listEnvironmentRoles, listEnvironmentRolesInput } from '../services/admin/environment-roles';
 import { isAdministrator, type Actor } from '../domain/access/permissions';
 import { domainError } from '../domain/errors';
 import type { ServiceContext } from '../services/context';
@@ -137,6 +138,8 @@ export const adminOperations = {
   'admin/stepTypes/delete': adminOnly(stepTypeEntity.inputs.delete, stepTypeEntity.delete),
   'admin/statuses/list': op(statusEntity.inputs.list, statusEntity.list),
   'admin/statuses/get': op(statusEntity.inputs.get, statusEntity.get),
+  // Seeded and named by UMIG's rules: listed for the forms' choices, not edited.
+  'admin/environmentRoles/list': op(listEnvironmentRolesInput, listEnvironmentRoles),
   'admin/statuses/create': adminOnly(statusEntity.inputs.create, statusEntity.create),
   'admin/statuses/update': adminOnly(statusEntity.inputs.update, statusEntity.update),
   'admin/statuses/delete': adminOnly(statusEntity.inputs.delete, statusEntity.delete),

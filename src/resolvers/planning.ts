@@ -6,6 +6,8 @@ import {
   listMigrationsInput,
   listPlanInstances,
   listPlanInstancesInput,
+  listPlanSequences,
+  listPlanSequencesInput,
 } from '../services/planning/queries';
 import { op, type OperationMap } from './operation';
 
@@ -13,5 +15,6 @@ export const planningOperations = {
   'migrations/list': op(listMigrationsInput, listMigrations),
   'iterations/list': op(listIterationsInput, listIterations),
   'planInstances/list': op(listPlanInstancesInput, listPlanInstances),
+  'planInstances/sequences': op(listPlanSequencesInput, listPlanSequences),
   'planInstances/create': op(instantiatePlanInput, instantiatePlan),
 } satisfies OperationMap;

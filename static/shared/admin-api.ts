@@ -29,6 +29,8 @@ export type AdminFieldName<K extends AdminEntityKey> = Exclude<
 >;
 
 export type AdminLinkKeys<L extends AdminLinkKey> = UmigPayload<FnOf<`admin/${L}/remove`>>;
+/** What `add` sends: the two keys, plus what the link carries (an iteration environment's role). */
+export type AdminLinkAdd<L extends AdminLinkKey> = UmigPayload<FnOf<`admin/${L}/add`>>;
 export type AdminLinkRow<L extends AdminLinkKey> = UmigData<FnOf<`admin/${L}/list`>>[number];
 export type AdminLinkProp<L extends AdminLinkKey> = Extract<keyof AdminLinkKeys<L>, string>;
 

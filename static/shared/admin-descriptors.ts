@@ -2,6 +2,7 @@ import type {
   AdminCreate,
   AdminEntityKey,
   AdminFieldName,
+  AdminLinkAdd,
   AdminLinkKey,
   AdminLinkProp,
   AdminListFilter,
@@ -68,6 +69,11 @@ export interface LinkSpec {
   otherProp: string;
   /** What the other end is called ("user") and where its choices come from. */
   other: { singular: string; plural: string; source: OptionSource };
+  /**
+   * A value the link itself carries (an iteration environment's role): chosen when adding, shown
+   * in the list.
+   */
+  extra?: { prop: string; label: string; source: OptionSource };
   /** Dialog title, e.g. `Members of team "DBA"`. */
   title: (ownerName: string) => string;
 }
@@ -115,10 +121,11 @@ export function defineAdminEntity<K extends AdminEntityKey>(spec: TypedEntity<K>
   return spec as unknown as EntityDescriptor;
 }
 
-export interface TypedLink<L extends AdminLinkKey> extends Omit<LinkSpec, 'link' | 'ownerProp' | 'otherProp'> {
+export interface TypedLink<L extends AdminLinkKey> extends Omit<LinkSpec, 'link' | 'ownerProp' | 'otherProp' | 'extra'> {
   link: L;
   ownerProp: AdminLinkProp<L>;
   otherProp: AdminLinkProp<L>;
+  extra?: Omit<NonNullable<LinkSpec['extra']>, 'prop'> & { prop: Extract<Exclude<keyof AdminLinkAdd<L>, AdminLinkProp<L>>, string> };
 }
 
 export function defineAdminLink<L extends AdminLinkKey>(spec: TypedLink<L>): LinkSpec {

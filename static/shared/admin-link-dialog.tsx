@@ -29,47 +29,57 @@ export interface LinkPanelProps {
   onChanged?: () => void;
 }
 
-type Linked = { value: OptionValue; label: string };
+type Linked = { value: OptionValue; label: string; extra: OptionValue | null };
 
 const menuPortal = { menuPortal: (base: CSSProperties) => ({ ...base, zIndex: 1000 }) };
 
 export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPanelProps) {
   const selectId = useId();
+  const extraId = useId();
   const choices = useOptions(spec.other.source);
-  const [linked, setLinked] = useState<OptionValue[]>();
+  const extraChoices = useOptions(spec.extra?.source);
+  const [linked, setLinked] = useState<Array<{ value: OptionValue; extra: OptionValue | null }>>();
   const [loadProblem, setLoadProblem] = useState<Problem>();
   const [problem, setProblem] = useState<Problem>();
   const [picked, setPicked] = useState<Option | null>(null);
+  const [pickedExtra, setPickedExtra] = useState<Option | null>(null);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<string>();
 
   const load = useCallback(async () => {
     try {
       const rows = (await linkList(spec.link, { [spec.ownerProp]: ownerId } as never)) as Array<Record<string, unknown>>;
-      setLinked(rows.map((row) => row[spec.otherProp] as OptionValue));
+      const extraProp = spec.extra?.prop;
+      setLinked(rows.map((row) => ({ value: row[spec.otherProp] as OptionValue, extra: extraProp ? ((row[extraProp] as OptionValue | null | undefined) ?? null) : null })));
       setLoadProblem(undefined);
     } catch (error) {
       setLoadProblem(readProblem(error));
     }
-  }, [spec.link, spec.ownerProp, spec.otherProp, ownerId]);
+  }, [spec.link, spec.ownerProp, spec.otherProp, spec.extra?.prop, ownerId]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
   const labelFor = (value: OptionValue) => choices.options.find((option) => option.value === value)?.label ?? textOf(value);
-  const rows: Linked[] = (linked ?? []).map((value) => ({ value, label: labelFor(value) })).sort((a, b) => a.label.localeCompare(b.label));
-  const available = choices.options.filter((option) => !(linked ?? []).includes(option.value));
+  const rows: Linked[] = (linked ?? []).map(({ value, extra }) => ({ value, extra, label: labelFor(value) })).sort((a, b) => a.label.localeCompare(b.label));
+  const linkedValues = new Set((linked ?? []).map((row) => row.value));
+  const available = choices.options.filter((option) => !linkedValues.has(option.value));
+  const extraLabel = (value: OptionValue | null) => (value === null ? '—' : (extraChoices.options.find((option) => option.value === value)?.label ?? textOf(value)));
 
   async function change(kind: 'add' | 'remove', value: OptionValue, name: string) {
     setBusy(true);
     setProblem(undefined);
     try {
-      const keys = { [spec.ownerProp]: ownerId, [spec.otherProp]: value } as never;
-      await (kind === 'add' ? linkAdd(spec.link, keys) : linkRemove(spec.link, keys));
+      const keys = { [spec.ownerProp]: ownerId, [spec.otherProp]: value };
+      const extra = kind === 'add' && spec.extra ? { [spec.extra.prop]: pickedExtra?.value ?? null } : {};
+      await (kind === 'add' ? linkAdd(spec.link, { ...keys, ...extra } as never) : linkRemove(spec.link, keys as never));
       await load();
       onChanged?.();
-      if (kind === 'add') setPicked(null);
+      if (kind === 'add') {
+        setPicked(null);
+        setPickedExtra(null);
+      }
       setStatus(kind === 'add' ? `Added ${name}.` : `Removed ${name}.`);
     } catch (error) {
       setProblem(readProblem(error));
@@ -108,6 +118,24 @@ export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPane
             styles={menuPortal}
           />
         </div>
+        {spec.extra && (
+          <div style={{ ...styles.field, marginBottom: 0, flex: '0 1 14rem' }}>
+            <label htmlFor={extraId} style={styles.label}>
+              {spec.extra.label}
+            </label>
+            <Select<Option>
+              inputId={extraId}
+              options={extraChoices.options}
+              value={pickedExtra}
+              onChange={(option) => setPickedExtra(option)}
+              isLoading={extraChoices.status === 'loading'}
+              placeholder={extraChoices.status === 'error' ? extraChoices.message : 'None'}
+              isClearable
+              menuPortalTarget={document.body}
+              styles={menuPortal}
+            />
+          </div>
+        )}
         <Button type="submit" appearance="primary" isDisabled={!picked} isLoading={busy}>
           Add
         </Button>
@@ -125,6 +153,7 @@ export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPane
           rowKey={(row) => row.value}
           columns={[
             { header: capitalize(spec.other.singular), cell: (row) => row.label },
+            ...(spec.extra ? [{ header: spec.extra.label, cell: (row: Linked) => extraLabel(row.extra) }] : []),
             {
               header: 'Actions',
               end: true,

@@ -13,6 +13,7 @@ import {
   teams,
   users,
 } from '../../src/db/schema';
+import { adminOperations } from '../../src/resolvers/admin';
 import { resolveActor } from '../../src/services/identity';
 import { codeOf, expectOk } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
@@ -247,6 +248,22 @@ describe('admin reference data', () => {
         expect(codeOf(await s.callRaw(ADMIN, 'admin/statuses/create', { name, color: '#111111', type: 'Step' }))).toBe('VALIDATION');
       }
       expect(codeOf(await s.callRaw(ADMIN, 'admin/statuses/create', { name: 'X', color: '#111111', type: 'Task' }))).toBe('VALIDATION');
+    });
+  });
+
+  describe('environment roles', () => {
+    it('lists the seeded roles by name to every known user, and offers no way to change them', async () => {
+      for (const account of [ADMIN, ACCOUNTS.normalOutside]) {
+        const roles = expectOk(await s.call(account, 'admin/environmentRoles/list', {}));
+        expect(roles).toEqual([
+          { id: expect.any(Number), name: 'BACKUP', description: 'Backup environment' },
+          { id: expect.any(Number), name: 'PROD', description: 'Production environment' },
+          { id: expect.any(Number), name: 'TEST', description: 'Test environment' },
+        ]);
+      }
+      expect(codeOf(await s.callRaw(ADMIN, 'admin/environmentRoles/list', { name: 'PROD' }))).toBe('VALIDATION');
+      expect(Object.keys(adminOperations).filter((key) => key.startsWith('admin/environmentRoles/'))).toEqual(['admin/environmentRoles/list']);
+      expect(codeOf(await s.call(ACCOUNTS.unknown, 'admin/environmentRoles/list', {}))).toBe('UNKNOWN_USER');
     });
   });
 });

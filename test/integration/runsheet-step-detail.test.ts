@@ -155,6 +155,8 @@ describe('steps/get', () => {
         status: { id: CONTROL_STATUS_ID.TODO, name: 'TODO', color: '#FFFF00' },
         itValidator: { id: s.users.itValidator.id, code: 'ITV', name: 'ITV Tester' },
         bizValidator: { id: s.users.bizValidator.id, code: 'BZV', name: 'BZV Tester' },
+        it: { verdict: null, by: null, at: null, comment: null },
+        biz: { verdict: null, by: null, at: null, comment: null },
         mySlots: ['IT'],
       }),
     ]);
@@ -243,6 +245,28 @@ describe('phases/controls and iterations/controls', () => {
     } finally {
       await s.db.execute(sql`UPDATE controls_instance_cti SET cti_status = ${CONTROL_STATUS_ID.TODO} WHERE cti_id = ${gate}`);
     }
+  });
+
+  it("shows each slot's verdict, who recorded it and when", async () => {
+    const controlId = s.phases[1]!.controlIds[0]!;
+    const before = Date.now();
+    expectOk(await s.call(ACCOUNTS.itValidator, 'controls/recordVerdict', { controlId, verdict: 'PASSED', comment: 'Row counts match', expectedStatus: 'TODO' }));
+
+    const phase = expectOk(await s.call(ACCOUNTS.normalOutside, 'phases/controls', { phaseId: s.phases[1]!.id }));
+    const control = phase.controls.find((c) => c.id === controlId)!;
+    expect(control.it).toEqual({
+      verdict: 'PASSED',
+      by: { id: s.users.itValidator.id, code: 'ITV', name: 'ITV Tester' },
+      at: expect.any(String),
+      comment: 'Row counts match',
+    });
+    expect(Date.parse(control.it.at!)).toBeGreaterThanOrEqual(before - 60_000);
+    expect(control.biz).toEqual({ verdict: null, by: null, at: null, comment: null });
+    // One approval of two: the control waits for the business validator.
+    expect(control.status.name).toBe('TODO');
+
+    const all = expectOk(await s.call(ACCOUNTS.normalOutside, 'iterations/controls', { iterationId: s.iterationId }));
+    expect(all.phases[1]!.controls[0]!.it).toEqual(control.it);
   });
 
   it('lists every phase of the iteration in runsheet order with its controls', async () => {

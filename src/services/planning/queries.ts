@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { iterations, migrations, planInstances, statuses } from '../../db/schema';
+import { iterations, migrations, planInstances, sequenceInstances, statuses } from '../../db/schema';
+import { domainError } from '../../domain/errors';
 import type { ServiceContext } from '../context';
 
 export interface StatusView {
@@ -69,4 +70,22 @@ export async function listPlanInstances(ctx: ServiceContext, input: z.output<typ
     .innerJoin(statuses, eq(statuses.id, planInstances.statusId))
     .where(eq(planInstances.iterationId, input.iterationId))
     .orderBy(asc(planInstances.createdAt));
+}
+
+export const listPlanSequencesInput = z.strictObject({ planInstanceId: z.uuid() });
+
+/** The sequences of one plan instance, in runsheet order: the runsheet macro's sequence choices. */
+export async function listPlanSequences(ctx: ServiceContext, input: z.output<typeof listPlanSequencesInput>) {
+  return ctx.db.transaction(
+    async (tx) => {
+      const [plan] = await tx.select({ id: planInstances.id }).from(planInstances).where(eq(planInstances.id, input.planInstanceId));
+      if (!plan) throw domainError('NOT_FOUND', 'That plan instance does not exist.');
+      return tx
+        .select({ id: sequenceInstances.id, name: sequenceInstances.name, order: sequenceInstances.order })
+        .from(sequenceInstances)
+        .where(eq(sequenceInstances.planId, input.planInstanceId))
+        .orderBy(sql`${sequenceInstances.order} asc nulls last`, asc(sequenceInstances.id));
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }

@@ -13,7 +13,7 @@ import { controlStatusFromId } from '../../domain/statuses';
 import { domainError } from '../../domain/errors';
 import type { ServiceContext } from '../context';
 import { loadIterationHead, statusInfo } from './containers';
-import { CONTROL_JSON, type ControlJson, toControlView } from './step-detail';
+import { CONTROL_JSON, CONTROL_USER_JOINS, type ControlJson, toControlView } from './step-detail';
 import type { ControlView, IterationControls, PhaseControls, StatusInfo } from './types';
 
 export const getPhaseControlsInput = z.strictObject({ phaseId: z.uuid() });
@@ -46,8 +46,7 @@ async function loadPhaseControls(db: DbOrTx, scope: SQL): Promise<PhaseControlsR
           LEFT JOIN LATERAL (
             SELECT json_agg(${CONTROL_JSON} ORDER BY c.cti_order, c.cti_code, c.cti_id) AS controls
               FROM controls_instance_cti c
-              LEFT JOIN users_usr itv ON itv.usr_id = c.usr_id_it_validator
-              LEFT JOIN users_usr bzv ON bzv.usr_id = c.usr_id_biz_validator
+              ${CONTROL_USER_JOINS}
              WHERE c.phi_id = ph.phi_id) ctl ON true
          WHERE ${scope}
          ORDER BY pl.created_at, pl.pli_id, sq.sqi_order, sq.sqi_id, ph.phi_order, ph.phi_id`,

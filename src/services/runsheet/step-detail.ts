@@ -18,6 +18,8 @@ import { dateOf, isoOf, type StepDetailRow, stepRowsQuery, toRunsheetStep } from
 import type {
   ApplicationView,
   CommentView,
+  ControlSlot,
+  ControlVerdict,
   ControlView,
   EnvironmentRoleRef,
   EnvironmentView,
@@ -51,11 +53,29 @@ export function userRefJson(alias: string) {
   );
 }
 
-/** JSON of a controls_instance_cti row `c` with validators `itv`/`bzv`, for ControlView. */
+/**
+ * JSON of a controls_instance_cti row `c` for ControlView: validators `itv`/`bzv` and verdict
+ * authors `itb`/`bzb`, all joined by CONTROL_USER_JOINS.
+ */
 export const CONTROL_JSON = sql`json_build_object(
   'id', c.cti_id, 'code', c.cti_code, 'name', c.cti_name, 'description', c.cti_description, 'type', c.cti_type,
   'order', c.cti_order, 'critical', coalesce(c.cti_is_critical, false), 'statusId', c.cti_status,
-  'itValidator', ${userRefJson('itv')}, 'bizValidator', ${userRefJson('bzv')}, 'updatedAt', c.updated_at)`;
+  'itValidator', ${userRefJson('itv')}, 'bizValidator', ${userRefJson('bzv')}, 'updatedAt', c.updated_at,
+  'it', json_build_object('verdict', c.cti_it_verdict, 'by', ${userRefJson('itb')}, 'at', c.cti_it_verdict_at, 'comment', c.cti_it_comment),
+  'biz', json_build_object('verdict', c.cti_biz_verdict, 'by', ${userRefJson('bzb')}, 'at', c.cti_biz_verdict_at, 'comment', c.cti_biz_comment))`;
+
+/** The users CONTROL_JSON names, joined to `controls_instance_cti c`. */
+export const CONTROL_USER_JOINS = sql`LEFT JOIN users_usr itv ON itv.usr_id = c.usr_id_it_validator
+  LEFT JOIN users_usr bzv ON bzv.usr_id = c.usr_id_biz_validator
+  LEFT JOIN users_usr itb ON itb.usr_id = c.cti_it_verdict_by
+  LEFT JOIN users_usr bzb ON bzb.usr_id = c.cti_biz_verdict_by`;
+
+interface ControlSlotJson {
+  verdict: ControlVerdict | null;
+  by: UserRef | null;
+  at: string | null;
+  comment: string | null;
+}
 
 export interface ControlJson {
   id: string;
@@ -69,6 +89,12 @@ export interface ControlJson {
   itValidator: UserRef | null;
   bizValidator: UserRef | null;
   updatedAt: string | null;
+  it: ControlSlotJson;
+  biz: ControlSlotJson;
+}
+
+function toControlSlot(slot: ControlSlotJson): ControlSlot {
+  return { verdict: slot.verdict, by: slot.by, at: isoOf(slot.at), comment: slot.comment };
 }
 
 export function toControlView(control: ControlJson, statuses: ReadonlyMap<number, StatusInfo>, ctx: ServiceContext): ControlView {
@@ -84,6 +110,8 @@ export function toControlView(control: ControlJson, statuses: ReadonlyMap<number
     itValidator: control.itValidator,
     bizValidator: control.bizValidator,
     updatedAt: isoOf(control.updatedAt),
+    it: toControlSlot(control.it),
+    biz: toControlSlot(control.biz),
     mySlots: canValidateControl(ctx.actor, {
       itValidatorId: control.itValidator?.id ?? null,
       bizValidatorId: control.bizValidator?.id ?? null,
@@ -142,8 +170,7 @@ export async function getStepDetail(ctx: ServiceContext, input: GetStepInput): P
             WHERE c.sti_id = ${row.id}) AS comments,
           (SELECT json_agg(${CONTROL_JSON} ORDER BY c.cti_order, c.cti_code, c.cti_id)
              FROM controls_instance_cti c
-             LEFT JOIN users_usr itv ON itv.usr_id = c.usr_id_it_validator
-             LEFT JOIN users_usr bzv ON bzv.usr_id = c.usr_id_biz_validator
+             ${CONTROL_USER_JOINS}
             WHERE c.phi_id = ${row.phase_id}) AS controls,
           (SELECT json_agg(json_build_array(ph.phi_id, ph.phi_order, ph.predecessor_phi_id,
                     (SELECT json_agg(json_build_array(coalesce(c.cti_code, c.cti_name), coalesce(c.cti_is_critical, false), c.cti_status))

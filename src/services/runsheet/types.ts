@@ -189,6 +189,17 @@ export interface CommentView {
   canEdit: boolean;
 }
 
+/** A validator's verdict as stored by 0005 (PASSED/FAILED, the control statuses' words). */
+export type ControlVerdict = 'PASSED' | 'FAILED';
+
+/** One verdict slot of a control: what was recorded, by whom (the validator or a pilot), when. */
+export interface ControlSlot {
+  verdict: ControlVerdict | null;
+  by: UserRef | null;
+  at: string | null;
+  comment: string | null;
+}
+
 export interface ControlView {
   id: string;
   code: string | null;
@@ -200,6 +211,10 @@ export interface ControlView {
   status: StatusInfo;
   itValidator: UserRef | null;
   bizValidator: UserRef | null;
+  /** The IT validator's slot. */
+  it: ControlSlot;
+  /** The business validator's slot. */
+  biz: ControlSlot;
   updatedAt: string | null;
   /** The verdict slots the calling user may sign (canValidateControl). */
   mySlots: ValidatorSlot[];

@@ -3,7 +3,9 @@ import { useState, type CSSProperties } from 'react';
 import type { AnyRow } from '../../shared/admin-api';
 import { EntityPage } from '../../shared/admin-entity-page';
 import * as entities from './entities';
+import { Imports } from './Imports';
 import { MasterPlans } from './MasterPlans';
+import { Outbox } from './Outbox';
 import { PlanInstancesDialog } from './PlanInstancesDialog';
 
 /**
@@ -26,7 +28,9 @@ type SectionId =
   | 'stepTypes'
   | 'statuses'
   | 'systemConfiguration'
-  | 'emailTemplates';
+  | 'emailTemplates'
+  | 'imports'
+  | 'emailOutbox';
 
 const SECTIONS: ReadonlyArray<{ group: string; items: ReadonlyArray<{ id: SectionId; label: string }> }> = [
   {
@@ -42,6 +46,7 @@ const SECTIONS: ReadonlyArray<{ group: string; items: ReadonlyArray<{ id: Sectio
       { id: 'migrations', label: 'Migrations' },
       { id: 'iterations', label: 'Iterations' },
       { id: 'masterPlans', label: 'Master plans' },
+      { id: 'imports', label: 'Imports' },
     ],
   },
   {
@@ -66,6 +71,7 @@ const SECTIONS: ReadonlyArray<{ group: string; items: ReadonlyArray<{ id: Sectio
     items: [
       { id: 'systemConfiguration', label: 'System configuration' },
       { id: 'emailTemplates', label: 'Email templates' },
+      { id: 'emailOutbox', label: 'Email outbox' },
     ],
   },
 ];
@@ -165,6 +171,10 @@ function Section({ id }: { id: SectionId }) {
       return <EntityPage key={id} descriptor={entities.systemConfigurationEntity} title="System configuration" />;
     case 'emailTemplates':
       return <EntityPage key={id} descriptor={entities.emailTemplatesEntity} />;
+    case 'imports':
+      return <Imports />;
+    case 'emailOutbox':
+      return <Outbox />;
   }
 }
 

@@ -26,9 +26,11 @@ type Access = { status: 'checking' } | { status: 'allowed' } | { status: 'refuse
 export const ADMIN_ONLY_NOTICE = 'Only UMIG administrators can use this page';
 
 /**
- * The page does not decide who is an administrator: its first call is one only administrators
- * may make (reading the system configuration), and the service's FORBIDDEN (or UNKNOWN_USER, for
- * a Confluence account UMIG does not know) puts a notice in place of the whole page.
+ * The page asks the service who the caller is ('session/me') and shows a notice instead of the
+ * page when their role may not manage UMIG's data. That only shapes the page: the service still
+ * refuses every administrator-only call, so the first such call (reading the system
+ * configuration) is made before the page opens, and its FORBIDDEN (or UNKNOWN_USER, for a
+ * Confluence account UMIG does not know) puts the same notice in place of the whole page.
  */
 function AdminGate() {
   const [access, setAccess] = useState<Access>({ status: 'checking' });
@@ -36,6 +38,11 @@ function AdminGate() {
   const check = useCallback(async () => {
     setAccess({ status: 'checking' });
     try {
+      const session = await umig('session/me', {});
+      if (!session.can.manageReferenceData) {
+        setAccess({ status: 'refused', message: `Only administrators can manage UMIG; you are signed in as ${session.name} (${session.code}), role ${session.role}.` });
+        return;
+      }
       await umig('admin/systemConfiguration/list', {});
       setAccess({ status: 'allowed' });
     } catch (error) {

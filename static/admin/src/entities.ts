@@ -71,6 +71,7 @@ const environmentsOfIteration = defineAdminLink({
   ownerProp: 'iterationId',
   otherProp: 'environmentId',
   other: { singular: 'environment', plural: 'environments', source: source.environments },
+  extra: { prop: 'environmentRoleId', label: 'Environment role', source: source.environmentRoles },
   title: (iteration) => `Environments of iteration ${iteration}`,
 });
 
@@ -504,6 +505,7 @@ export function masterStepsEntity(phase: PlanRef, planId: string): EntityDescrip
       { header: 'Impacted teams', value: (row) => row.impactedTeamIds, source: source.teams },
       { header: 'Iteration types', value: (row) => row.iterationTypeCodes, source: source.iterationTypes },
       { header: 'Labels', value: (row) => row.labelIds, source: source.labels },
+      { header: 'Environment role', value: (row) => row.environmentRoleId ?? row.targetEnvironmentRoleId, source: source.environmentRoles },
     ],
     fields: [
       { name: 'stepTypeCode', label: 'Step type', kind: 'select', source: source.stepTypes, required: true },
@@ -513,6 +515,8 @@ export function masterStepsEntity(phase: PlanRef, planId: string): EntityDescrip
       { name: 'durationMinutes', label: 'Duration (minutes)', kind: 'number', clearable: true },
       { name: 'predecessorId', label: 'Predecessor', kind: 'select', source: predecessors, clearable: true, hint: 'A step of this plan that must be completed first.' },
       { name: 'phaseId', label: 'Phase', kind: 'select', source: source.phasesOfPlan(planId), required: true, on: 'edit', hint: 'Move the step to another phase of this plan.' },
+      { name: 'environmentRoleId', label: 'Environment role', kind: 'select', source: source.environmentRoles, clearable: true, hint: 'The environment the step runs on (PROD, TEST…); its applications are listed in the step view.' },
+      { name: 'targetEnvironmentRoleId', label: 'Target environment role', kind: 'select', source: source.environmentRoles, clearable: true, hint: 'Used when no environment role is set, e.g. the environment data moves to.' },
       { name: 'description', label: 'Description', kind: 'textarea', clearable: true },
     ],
     links: [impactedTeamsOfStep, iterationTypesOfStep, labelsOfStep],

@@ -1,5 +1,6 @@
 import { adminList, type AdminCreate } from '../../shared/admin-api';
 import type { Option, OptionSource } from '../../shared/admin-options';
+import { umig } from '../../shared/api';
 
 /**
  * Where the admin forms' choices and the tables' names come from: the list resolvers, one call
@@ -29,6 +30,14 @@ export const environments: OptionSource = {
   entities: ['environments'],
   load: async () =>
     (await adminList('environments')).map((env) => ({ value: env.id, label: env.name ? `${env.name}${env.code ? ` (${env.code})` : ''}` : (env.code ?? `#${env.id}`) })),
+};
+
+/** Seeded reference data, listed but never edited: no admin change makes these stale. */
+export const environmentRoles: OptionSource = {
+  key: 'environmentRoles',
+  entities: [],
+  load: async () =>
+    (await umig('admin/environmentRoles/list', {})).map((role) => ({ value: role.id, label: role.description ? `${role.name} – ${role.description}` : role.name, short: role.name })),
 };
 
 export const migrations: OptionSource = {

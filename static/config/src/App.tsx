@@ -85,7 +85,7 @@ function RunsheetSettings({ saved }: { saved: RunsheetMacroConfig | undefined })
     migration: source.migrations,
     iteration: migrationId ? source.iterationsOf(migrationId) : undefined,
     planInstance: iterationId ? source.planInstancesOf(iterationId) : undefined,
-    sequence: iterationId && planInstanceId ? source.sequencesOf(iterationId, planInstanceId) : undefined,
+    sequence: planInstanceId ? source.sequencesOf(planInstanceId) : undefined,
     team: source.teams,
     label: migrationId ? source.labelsOf(migrationId) : undefined,
   };
@@ -297,7 +297,7 @@ function CurrentSettings({ saved, migrationId }: { saved: RunsheetMacroConfig; m
   const migrations = useOptions(source.migrations);
   const iterations = useOptions(savedMigration ? source.iterationsOf(savedMigration) : undefined);
   const plans = useOptions(source.planInstancesOf(saved.iterationId));
-  const sequences = useOptions(saved.planInstanceId ? source.sequencesOf(saved.iterationId, saved.planInstanceId) : undefined);
+  const sequences = useOptions(saved.planInstanceId ? source.sequencesOf(saved.planInstanceId) : undefined);
   const teams = useOptions(saved.teamId !== undefined ? source.teams : undefined);
   const labels = useOptions(saved.labelId !== undefined && savedMigration ? source.labelsOf(savedMigration) : undefined);
   const name = (options: readonly Option[], value: OptionValue | null | undefined, otherwise: string) =>

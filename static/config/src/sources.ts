@@ -1,5 +1,5 @@
 import { adminList } from '../../shared/admin-api';
-import type { Option, OptionSource } from '../../shared/admin-options';
+import type { OptionSource } from '../../shared/admin-options';
 import { umig } from '../../shared/api';
 
 /**
@@ -36,23 +36,15 @@ export function planInstancesOf(iterationId: string): OptionSource {
   };
 }
 
-/**
- * No resolver lists the sequences of a plan instance on their own, so they are read from the
- * runsheet of that plan instance (the same call the macro makes when it shows it).
- */
-export function sequencesOf(iterationId: string, planInstanceId: string): OptionSource {
+export function sequencesOf(planInstanceId: string): OptionSource {
   return {
-    key: `runsheet/get?iterationId=${iterationId}&planInstanceId=${planInstanceId}`,
+    key: `planInstances/sequences?planInstanceId=${planInstanceId}`,
     entities: [],
-    load: async () => {
-      const runsheet = await umig('runsheet/get', { iterationId, planInstanceId });
-      const options: Option[] = [];
-      for (const plan of runsheet.planInstances) {
-        if (plan.id !== planInstanceId) continue;
-        for (const sequence of plan.sequences) options.push({ value: sequence.id, label: sequence.name ?? `Sequence ${sequence.order ?? ''}`.trim() });
-      }
-      return options;
-    },
+    load: async () =>
+      (await umig('planInstances/sequences', { planInstanceId })).map((sequence) => ({
+        value: sequence.id,
+        label: sequence.name ?? `Sequence ${sequence.order ?? ''}`.trim(),
+      })),
   };
 }
 

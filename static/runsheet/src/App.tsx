@@ -13,7 +13,7 @@ import { readRunsheetView, type RunsheetView } from './config';
 import { FiltersBar } from './Filters';
 import { buildRows, filterSteps, indexSteps, isFiltered, NO_FILTERS, plannedTimes, type Filters, type StepEntry } from './model';
 import { RunsheetGrid, type Lookups } from './RunsheetGrid';
-import { useRunsheet, type RunsheetHandle } from './use-runsheet';
+import { useRefreshInterval, useRunsheet, type RunsheetHandle } from './use-runsheet';
 
 const GRID_HEIGHT = '37.5rem';
 
@@ -45,7 +45,7 @@ function Configured({ raw }: { raw: unknown }) {
 }
 
 function RunsheetScreen({ view }: { view: RunsheetView }) {
-  const handle = useRunsheet(view);
+  const handle = useRunsheet(view, useRefreshInterval());
   const { state } = handle;
   if (state.status === 'loading') return <LoadingState label="Loading the runsheet…" />;
   if (state.status === 'error') {

@@ -4,15 +4,8 @@ import { describeError } from '../../shared/bridge';
 import { recordPerf } from '../../shared/perf';
 import { applyChanges } from './model';
 import type { RunsheetView } from './config';
+import { DEFAULT_REFRESH_MS, MAX_REFRESH_MS, refreshMsOf } from './refresh';
 
-/**
- * How often the runsheet asks for changed rows. The service has no setting for it yet, so this is
- * the default: one 'runsheet/changesSince' call per interval is 5 calls per 25 s, far inside the
- * bridge's 500 calls per 25 s per page, with room for everything the user does.
- */
-export const DEFAULT_REFRESH_MS = 5_000;
-/** After a failed refresh the interval doubles up to this, so an outage is not hammered. */
-const MAX_REFRESH_MS = 60_000;
 /** A change made here asks for a refresh this soon; several changes in a row share one call. */
 const SOON_MS = 250;
 
@@ -33,6 +26,25 @@ export interface RunsheetHandle {
   refreshSoon: () => void;
 }
 
+/** The refresh interval from 'session/me' (`refreshSeconds`); DEFAULT_REFRESH_MS until it answers, or if it fails. */
+export function useRefreshInterval(): number {
+  const [ms, setMs] = useState(DEFAULT_REFRESH_MS);
+  useEffect(() => {
+    let current = true;
+    umig('session/me', {}).then(
+      (session) => {
+        if (current) setMs(refreshMsOf(session.refreshSeconds));
+      },
+      (error: unknown) => console.warn('UMIG: could not read the refresh interval; refreshing every 5 s', error),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return ms;
+}
+
+/** `refreshMs` may change while the runsheet is open: the next refresh uses it, nothing is reloaded. */
 export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS): RunsheetHandle {
   const [state, setState] = useState<RunsheetState>({ status: 'loading' });
   const [refreshError, setRefreshError] = useState<string>();
@@ -45,7 +57,14 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
   const inFlight = useRef(false);
   const again = useRef(false);
   const delay = useRef(refreshMs);
+  const interval = useRef(refreshMs);
   const alive = useRef(true);
+
+  useEffect(() => {
+    // Not backing off after a failure: the new interval applies from the next refresh.
+    if (delay.current === interval.current) delay.current = refreshMs;
+    interval.current = refreshMs;
+  }, [refreshMs]);
 
   const scope = { iterationId: view.iterationId, planInstanceId: view.planInstanceId, sequenceId: view.sequenceId };
   const scopeKey = JSON.stringify(scope);
@@ -88,7 +107,7 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
         runsheetRef.current = { ...base, asOf: changes.asOf };
       }
       setRefreshError(undefined);
-      delay.current = refreshMs;
+      delay.current = interval.current;
     } catch (error) {
       if (!alive.current) return;
       setRefreshError(describeError(error));
@@ -103,7 +122,7 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
     } else if (!document.hidden) {
       timer.current = window.setTimeout(() => void tick(), delay.current);
     }
-  }, [loadFull, refreshMs]);
+  }, [loadFull]);
 
   // First read, then the refresh loop.
   useEffect(() => {
@@ -115,7 +134,7 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
         if (!alive.current) return;
         runsheetRef.current = runsheet;
         setState({ status: 'ready', runsheet });
-        timer.current = window.setTimeout(() => void tick(), refreshMs);
+        timer.current = window.setTimeout(() => void tick(), interval.current);
       },
       (error: unknown) => {
         if (alive.current) setState({ status: 'error', message: describeError(error) });
@@ -125,7 +144,7 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
       alive.current = false;
       window.clearTimeout(timer.current);
     };
-  }, [loadFull, tick, refreshMs, attempt]);
+  }, [loadFull, tick, attempt]);
 
   // Hidden tab: no calls. Back in view: catch up at once, then the usual rhythm.
   useEffect(() => {
