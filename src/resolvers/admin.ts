@@ -34,7 +34,7 @@ import { listEnvironmentRoles, listEnvironmentRolesInput } from '../services/adm
 import { isAdministrator, type Actor } from '../domain/access/permissions';
 import { domainError } from '../domain/errors';
 import type { ServiceContext } from '../services/context';
-import { op, type OperationMap } from './operation';
+import { op, type Operation, type OperationMap } from './operation';
 import type { z } from 'zod';
 
 function assertAdministrator(actor: Actor): void {
@@ -46,6 +46,31 @@ function adminOnly<S extends z.ZodType, R>(input: S, run: (ctx: ServiceContext, 
   return op(input, run, { authorize: assertAdministrator });
 }
 
+type Run = (ctx: ServiceContext, input: never) => Promise<unknown>;
+type EntityVerb = 'list' | 'get' | 'create' | 'update' | 'delete';
+type LinkVerb = 'list' | 'add' | 'remove';
+type Served<V extends string> = { inputs: Record<V, z.ZodType> } & Record<V, Run>;
+/** The resolvers of one entity or link: `admin/<name>/<verb>`, typed per verb for Definitions. */
+type OperationsOf<N extends string, V extends string, E extends Served<V>> = {
+  [K in V as `admin/${N}/${K}`]: Operation<E['inputs'][K], Awaited<ReturnType<E[K]>>>;
+};
+
+function operationsFor<N extends string, V extends string, E extends Served<V>>(name: N, served: E, verbs: readonly V[], reads: readonly V[]) {
+  const operations: Record<string, Operation> = {};
+  for (const verb of verbs) {
+    const run = served[verb] as unknown as Operation['run'];
+    operations[`admin/${name}/${verb}`] = reads.includes(verb) ? op(served.inputs[verb], run) : adminOnly(served.inputs[verb], run);
+  }
+  return operations as OperationsOf<N, V, E>;
+}
+
+/** list / get for every known user (the service narrows what they see); create / update / delete for administrators. */
+const entityOperations = <N extends string, E extends Served<EntityVerb>>(name: N, entity: E) =>
+  operationsFor(name, entity, ['list', 'get', 'create', 'update', 'delete'], ['list', 'get']);
+
+/** list for every known user; add / remove for administrators. */
+const linkOperations = <N extends string, E extends Served<LinkVerb>>(name: N, link: E) => operationsFor(name, link, ['list', 'add', 'remove'], ['list']);
+
 /**
  * Administration: list / get / create / update / delete of every master and reference entity
  * (src/services/admin/entities), and add / remove / list of their links
@@ -55,131 +80,37 @@ function adminOnly<S extends z.ZodType, R>(input: S, run: (ctx: ServiceContext, 
  */
 export const adminOperations = {
   // Programme and master plan tree
-  'admin/migrations/list': op(migrationEntity.inputs.list, migrationEntity.list),
-  'admin/migrations/get': op(migrationEntity.inputs.get, migrationEntity.get),
-  'admin/migrations/create': adminOnly(migrationEntity.inputs.create, migrationEntity.create),
-  'admin/migrations/update': adminOnly(migrationEntity.inputs.update, migrationEntity.update),
-  'admin/migrations/delete': adminOnly(migrationEntity.inputs.delete, migrationEntity.delete),
-  'admin/iterations/list': op(iterationEntity.inputs.list, iterationEntity.list),
-  'admin/iterations/get': op(iterationEntity.inputs.get, iterationEntity.get),
-  'admin/iterations/create': adminOnly(iterationEntity.inputs.create, iterationEntity.create),
-  'admin/iterations/update': adminOnly(iterationEntity.inputs.update, iterationEntity.update),
-  'admin/iterations/delete': adminOnly(iterationEntity.inputs.delete, iterationEntity.delete),
-  'admin/masterPlans/list': op(masterPlanEntity.inputs.list, masterPlanEntity.list),
-  'admin/masterPlans/get': op(masterPlanEntity.inputs.get, masterPlanEntity.get),
-  'admin/masterPlans/create': adminOnly(masterPlanEntity.inputs.create, masterPlanEntity.create),
-  'admin/masterPlans/update': adminOnly(masterPlanEntity.inputs.update, masterPlanEntity.update),
-  'admin/masterPlans/delete': adminOnly(masterPlanEntity.inputs.delete, masterPlanEntity.delete),
-  'admin/masterSequences/list': op(masterSequenceEntity.inputs.list, masterSequenceEntity.list),
-  'admin/masterSequences/get': op(masterSequenceEntity.inputs.get, masterSequenceEntity.get),
-  'admin/masterSequences/create': adminOnly(masterSequenceEntity.inputs.create, masterSequenceEntity.create),
-  'admin/masterSequences/update': adminOnly(masterSequenceEntity.inputs.update, masterSequenceEntity.update),
-  'admin/masterSequences/delete': adminOnly(masterSequenceEntity.inputs.delete, masterSequenceEntity.delete),
-  'admin/masterPhases/list': op(masterPhaseEntity.inputs.list, masterPhaseEntity.list),
-  'admin/masterPhases/get': op(masterPhaseEntity.inputs.get, masterPhaseEntity.get),
-  'admin/masterPhases/create': adminOnly(masterPhaseEntity.inputs.create, masterPhaseEntity.create),
-  'admin/masterPhases/update': adminOnly(masterPhaseEntity.inputs.update, masterPhaseEntity.update),
-  'admin/masterPhases/delete': adminOnly(masterPhaseEntity.inputs.delete, masterPhaseEntity.delete),
-  'admin/masterSteps/list': op(masterStepEntity.inputs.list, masterStepEntity.list),
-  'admin/masterSteps/get': op(masterStepEntity.inputs.get, masterStepEntity.get),
-  'admin/masterSteps/create': adminOnly(masterStepEntity.inputs.create, masterStepEntity.create),
-  'admin/masterSteps/update': adminOnly(masterStepEntity.inputs.update, masterStepEntity.update),
-  'admin/masterSteps/delete': adminOnly(masterStepEntity.inputs.delete, masterStepEntity.delete),
-  'admin/masterInstructions/list': op(masterInstructionEntity.inputs.list, masterInstructionEntity.list),
-  'admin/masterInstructions/get': op(masterInstructionEntity.inputs.get, masterInstructionEntity.get),
-  'admin/masterInstructions/create': adminOnly(masterInstructionEntity.inputs.create, masterInstructionEntity.create),
-  'admin/masterInstructions/update': adminOnly(masterInstructionEntity.inputs.update, masterInstructionEntity.update),
-  'admin/masterInstructions/delete': adminOnly(masterInstructionEntity.inputs.delete, masterInstructionEntity.delete),
-  'admin/masterControls/list': op(masterControlEntity.inputs.list, masterControlEntity.list),
-  'admin/masterControls/get': op(masterControlEntity.inputs.get, masterControlEntity.get),
-  'admin/masterControls/create': adminOnly(masterControlEntity.inputs.create, masterControlEntity.create),
-  'admin/masterControls/update': adminOnly(masterControlEntity.inputs.update, masterControlEntity.update),
-  'admin/masterControls/delete': adminOnly(masterControlEntity.inputs.delete, masterControlEntity.delete),
+  ...entityOperations('migrations', migrationEntity),
+  ...entityOperations('iterations', iterationEntity),
+  ...entityOperations('masterPlans', masterPlanEntity),
+  ...entityOperations('masterSequences', masterSequenceEntity),
+  ...entityOperations('masterPhases', masterPhaseEntity),
+  ...entityOperations('masterSteps', masterStepEntity),
+  ...entityOperations('masterInstructions', masterInstructionEntity),
+  ...entityOperations('masterControls', masterControlEntity),
   // Reference data
-  'admin/teams/list': op(teamEntity.inputs.list, teamEntity.list),
-  'admin/teams/get': op(teamEntity.inputs.get, teamEntity.get),
-  'admin/teams/create': adminOnly(teamEntity.inputs.create, teamEntity.create),
-  'admin/teams/update': adminOnly(teamEntity.inputs.update, teamEntity.update),
-  'admin/teams/delete': adminOnly(teamEntity.inputs.delete, teamEntity.delete),
-  'admin/users/list': op(userEntity.inputs.list, userEntity.list),
-  'admin/users/get': op(userEntity.inputs.get, userEntity.get),
-  'admin/users/create': adminOnly(userEntity.inputs.create, userEntity.create),
-  'admin/users/update': adminOnly(userEntity.inputs.update, userEntity.update),
-  'admin/users/delete': adminOnly(userEntity.inputs.delete, userEntity.delete),
-  'admin/applications/list': op(applicationEntity.inputs.list, applicationEntity.list),
-  'admin/applications/get': op(applicationEntity.inputs.get, applicationEntity.get),
-  'admin/applications/create': adminOnly(applicationEntity.inputs.create, applicationEntity.create),
-  'admin/applications/update': adminOnly(applicationEntity.inputs.update, applicationEntity.update),
-  'admin/applications/delete': adminOnly(applicationEntity.inputs.delete, applicationEntity.delete),
-  'admin/environments/list': op(environmentEntity.inputs.list, environmentEntity.list),
-  'admin/environments/get': op(environmentEntity.inputs.get, environmentEntity.get),
-  'admin/environments/create': adminOnly(environmentEntity.inputs.create, environmentEntity.create),
-  'admin/environments/update': adminOnly(environmentEntity.inputs.update, environmentEntity.update),
-  'admin/environments/delete': adminOnly(environmentEntity.inputs.delete, environmentEntity.delete),
-  'admin/labels/list': op(labelEntity.inputs.list, labelEntity.list),
-  'admin/labels/get': op(labelEntity.inputs.get, labelEntity.get),
-  'admin/labels/create': adminOnly(labelEntity.inputs.create, labelEntity.create),
-  'admin/labels/update': adminOnly(labelEntity.inputs.update, labelEntity.update),
-  'admin/labels/delete': adminOnly(labelEntity.inputs.delete, labelEntity.delete),
-  'admin/iterationTypes/list': op(iterationTypeEntity.inputs.list, iterationTypeEntity.list),
-  'admin/iterationTypes/get': op(iterationTypeEntity.inputs.get, iterationTypeEntity.get),
-  'admin/iterationTypes/create': adminOnly(iterationTypeEntity.inputs.create, iterationTypeEntity.create),
-  'admin/iterationTypes/update': adminOnly(iterationTypeEntity.inputs.update, iterationTypeEntity.update),
-  'admin/iterationTypes/delete': adminOnly(iterationTypeEntity.inputs.delete, iterationTypeEntity.delete),
-  'admin/migrationTypes/list': op(migrationTypeEntity.inputs.list, migrationTypeEntity.list),
-  'admin/migrationTypes/get': op(migrationTypeEntity.inputs.get, migrationTypeEntity.get),
-  'admin/migrationTypes/create': adminOnly(migrationTypeEntity.inputs.create, migrationTypeEntity.create),
-  'admin/migrationTypes/update': adminOnly(migrationTypeEntity.inputs.update, migrationTypeEntity.update),
-  'admin/migrationTypes/delete': adminOnly(migrationTypeEntity.inputs.delete, migrationTypeEntity.delete),
-  'admin/stepTypes/list': op(stepTypeEntity.inputs.list, stepTypeEntity.list),
-  'admin/stepTypes/get': op(stepTypeEntity.inputs.get, stepTypeEntity.get),
-  'admin/stepTypes/create': adminOnly(stepTypeEntity.inputs.create, stepTypeEntity.create),
-  'admin/stepTypes/update': adminOnly(stepTypeEntity.inputs.update, stepTypeEntity.update),
-  'admin/stepTypes/delete': adminOnly(stepTypeEntity.inputs.delete, stepTypeEntity.delete),
-  'admin/statuses/list': op(statusEntity.inputs.list, statusEntity.list),
-  'admin/statuses/get': op(statusEntity.inputs.get, statusEntity.get),
+  ...entityOperations('teams', teamEntity),
+  ...entityOperations('users', userEntity),
+  ...entityOperations('applications', applicationEntity),
+  ...entityOperations('environments', environmentEntity),
+  ...entityOperations('labels', labelEntity),
+  ...entityOperations('iterationTypes', iterationTypeEntity),
+  ...entityOperations('migrationTypes', migrationTypeEntity),
+  ...entityOperations('stepTypes', stepTypeEntity),
+  ...entityOperations('statuses', statusEntity),
   // Seeded and named by UMIG's rules: listed for the forms' choices, not edited.
   'admin/environmentRoles/list': op(listEnvironmentRolesInput, listEnvironmentRoles),
-  'admin/statuses/create': adminOnly(statusEntity.inputs.create, statusEntity.create),
-  'admin/statuses/update': adminOnly(statusEntity.inputs.update, statusEntity.update),
-  'admin/statuses/delete': adminOnly(statusEntity.inputs.delete, statusEntity.delete),
-  // System (administrators only, reads included)
-  'admin/systemConfiguration/list': op(systemConfigurationEntity.inputs.list, systemConfigurationEntity.list),
-  'admin/systemConfiguration/get': op(systemConfigurationEntity.inputs.get, systemConfigurationEntity.get),
-  'admin/systemConfiguration/create': adminOnly(systemConfigurationEntity.inputs.create, systemConfigurationEntity.create),
-  'admin/systemConfiguration/update': adminOnly(systemConfigurationEntity.inputs.update, systemConfigurationEntity.update),
-  'admin/systemConfiguration/delete': adminOnly(systemConfigurationEntity.inputs.delete, systemConfigurationEntity.delete),
-  'admin/emailTemplates/list': op(emailTemplateEntity.inputs.list, emailTemplateEntity.list),
-  'admin/emailTemplates/get': op(emailTemplateEntity.inputs.get, emailTemplateEntity.get),
-  'admin/emailTemplates/create': adminOnly(emailTemplateEntity.inputs.create, emailTemplateEntity.create),
-  'admin/emailTemplates/update': adminOnly(emailTemplateEntity.inputs.update, emailTemplateEntity.update),
-  'admin/emailTemplates/delete': adminOnly(emailTemplateEntity.inputs.delete, emailTemplateEntity.delete),
+  // System (administrators only, reads included: the services refuse others)
+  ...entityOperations('systemConfiguration', systemConfigurationEntity),
+  ...entityOperations('emailTemplates', emailTemplateEntity),
   // Links
-  'admin/teamMembers/list': op(teamMemberLink.inputs.list, teamMemberLink.list),
-  'admin/teamMembers/add': adminOnly(teamMemberLink.inputs.add, teamMemberLink.add),
-  'admin/teamMembers/remove': adminOnly(teamMemberLink.inputs.remove, teamMemberLink.remove),
-  'admin/teamApplications/list': op(teamApplicationLink.inputs.list, teamApplicationLink.list),
-  'admin/teamApplications/add': adminOnly(teamApplicationLink.inputs.add, teamApplicationLink.add),
-  'admin/teamApplications/remove': adminOnly(teamApplicationLink.inputs.remove, teamApplicationLink.remove),
-  'admin/environmentApplications/list': op(environmentApplicationLink.inputs.list, environmentApplicationLink.list),
-  'admin/environmentApplications/add': adminOnly(environmentApplicationLink.inputs.add, environmentApplicationLink.add),
-  'admin/environmentApplications/remove': adminOnly(environmentApplicationLink.inputs.remove, environmentApplicationLink.remove),
-  'admin/iterationEnvironments/list': op(iterationEnvironmentLink.inputs.list, iterationEnvironmentLink.list),
-  'admin/iterationEnvironments/add': adminOnly(iterationEnvironmentLink.inputs.add, iterationEnvironmentLink.add),
-  'admin/iterationEnvironments/remove': adminOnly(iterationEnvironmentLink.inputs.remove, iterationEnvironmentLink.remove),
-  'admin/stepImpactedTeams/list': op(stepImpactedTeamLink.inputs.list, stepImpactedTeamLink.list),
-  'admin/stepImpactedTeams/add': adminOnly(stepImpactedTeamLink.inputs.add, stepImpactedTeamLink.add),
-  'admin/stepImpactedTeams/remove': adminOnly(stepImpactedTeamLink.inputs.remove, stepImpactedTeamLink.remove),
-  'admin/stepIterationTypes/list': op(stepIterationTypeLink.inputs.list, stepIterationTypeLink.list),
-  'admin/stepIterationTypes/add': adminOnly(stepIterationTypeLink.inputs.add, stepIterationTypeLink.add),
-  'admin/stepIterationTypes/remove': adminOnly(stepIterationTypeLink.inputs.remove, stepIterationTypeLink.remove),
-  'admin/stepLabels/list': op(stepLabelLink.inputs.list, stepLabelLink.list),
-  'admin/stepLabels/add': adminOnly(stepLabelLink.inputs.add, stepLabelLink.add),
-  'admin/stepLabels/remove': adminOnly(stepLabelLink.inputs.remove, stepLabelLink.remove),
-  'admin/labelApplications/list': op(applicationLabelLink.inputs.list, applicationLabelLink.list),
-  'admin/labelApplications/add': adminOnly(applicationLabelLink.inputs.add, applicationLabelLink.add),
-  'admin/labelApplications/remove': adminOnly(applicationLabelLink.inputs.remove, applicationLabelLink.remove),
-  'admin/labelControls/list': op(controlLabelLink.inputs.list, controlLabelLink.list),
-  'admin/labelControls/add': adminOnly(controlLabelLink.inputs.add, controlLabelLink.add),
-  'admin/labelControls/remove': adminOnly(controlLabelLink.inputs.remove, controlLabelLink.remove),
+  ...linkOperations('teamMembers', teamMemberLink),
+  ...linkOperations('teamApplications', teamApplicationLink),
+  ...linkOperations('environmentApplications', environmentApplicationLink),
+  ...linkOperations('iterationEnvironments', iterationEnvironmentLink),
+  ...linkOperations('stepImpactedTeams', stepImpactedTeamLink),
+  ...linkOperations('stepIterationTypes', stepIterationTypeLink),
+  ...linkOperations('stepLabels', stepLabelLink),
+  ...linkOperations('labelApplications', applicationLabelLink),
+  ...linkOperations('labelControls', controlLabelLink),
 } satisfies OperationMap;
