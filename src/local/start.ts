@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
 
   const width = Math.max(...host.accounts.map((account) => account.name.length), 10);
-  console.log('  Every minute: POST /forge/housekeeping (as the scheduled trigger) and the import schedules that are due');
+  console.log('  Every minute: POST /forge/housekeeping, as the scheduled trigger (stale locks, due import schedules, due emails)');
   console.log('');
   console.log(`  Open ${host.url}`);
   console.log(`  UMIG administration: ${host.url}wiki/admin/umig`);
