@@ -3,8 +3,7 @@ import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
 import { masterControls, masterSteps } from './master';
 import { teams } from './people';
 import { migrations } from './programme';
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
+import { auditColumns, withTz } from './columns';
 
 export const applications = pgTable(
   'applications_app',
@@ -13,10 +12,7 @@ export const applications = pgTable(
     code: varchar('app_code', { length: 50 }).notNull(),
     name: varchar('app_name', { length: 64 }),
     description: text('app_description'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [uniqueIndex('applications_app_app_code_key').on(t.code), index('idx_app_audit').on(t.createdAt)],
 );
@@ -28,10 +24,7 @@ export const environments = pgTable(
     code: varchar('env_code', { length: 10 }),
     name: varchar('env_name', { length: 64 }),
     description: text('env_description'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [uniqueIndex('environments_env_env_code_key').on(t.code), index('idx_env_audit').on(t.createdAt)],
 );

@@ -4,12 +4,11 @@ import { masterControls, masterInstructions, masterPhases, masterPlans, masterSe
 import { users } from './people';
 import { iterations } from './programme';
 import { environmentRoles, statuses } from './reference';
+import { auditColumns, withTz } from './columns';
 
 // What an iteration runs: a copy of a master plan. Each row points at its parent instance
 // (`planId`, `sequenceId`, `phaseId`, `stepId`) and at the master it was copied from (`master…Id`).
 // The seed gives the instance predecessors (predecessorId) no foreign key, unlike the masters'.
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
 
 export const planInstances = pgTable(
   'plans_instance_pli',
@@ -29,10 +28,7 @@ export const planInstances = pgTable(
     statusId: integer('pli_status')
       .notNull()
       .references(() => statuses.id),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     index('idx_plans_instance_pli_status_id').on(t.statusId),
@@ -59,10 +55,7 @@ export const sequenceInstances = pgTable(
     description: text('sqi_description'),
     order: integer('sqi_order'),
     predecessorId: uuid('predecessor_sqi_id'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     index('idx_sqi_audit').on(t.createdAt),
@@ -88,10 +81,7 @@ export const phaseInstances = pgTable(
     name: varchar('phi_name', { length: 255 }),
     description: text('phi_description'),
     predecessorId: uuid('predecessor_phi_id'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     index('idx_phi_audit').on(t.createdAt),
@@ -121,10 +111,7 @@ export const stepInstances = pgTable(
     statusId: integer('sti_status')
       .notNull()
       .references(() => statuses.id),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
     environmentRoleId: integer('enr_id').references(() => environmentRoles.id),
   },
   (t) => [
@@ -158,10 +145,7 @@ export const controlInstances = pgTable(
     type: varchar('cti_type', { length: 50 }),
     isCritical: boolean('cti_is_critical'),
     code: text('cti_code'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
     // 0005: the verdict of each slot (PASSED/FAILED), who recorded it, when, and why.
     itVerdict: varchar('cti_it_verdict', { length: 10 }),
     itVerdictById: integer('cti_it_verdict_by').references(() => users.id),
@@ -198,10 +182,7 @@ export const instructionInstances = pgTable(
     durationMinutes: integer('ini_duration_minutes'),
     isCompleted: boolean('ini_is_completed').default(false),
     completedAt: timestamp('ini_completed_at', withTz),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [index('idx_ini_audit').on(t.createdAt), index('idx_ini_sti_id').on(t.stepId), index('idx_ini_updated_at').on(t.updatedAt)],
 );

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { masterPlans } from './master';
+import { auditColumns, withTz } from './columns';
 
 // Staging and import tracking. The stg_steps / stg_step_instructions rows are raw input, kept
 // even when invalid so validation can report every problem: they have no primary key and no
 // FK between them (docs/decisions.md), only their batch.
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
 
 /** One upload (CSV pair or JSON document) aimed at one master plan. */
 export const importBatches = pgTable(
@@ -27,10 +26,7 @@ export const importBatches = pgTable(
     completedAt: timestamp('imb_completed_at', withTz),
     rolledBackAt: timestamp('imb_rolled_back_at', withTz),
     rolledBackBy: varchar('imb_rolled_back_by', { length: 255 }),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     index('idx_imb_status').on(t.status),
@@ -264,10 +260,7 @@ export const importOrchestrations = pgTable(
     startedAt: timestamp('ior_started_at', withTz),
     completedAt: timestamp('ior_completed_at', withTz),
     errorMessage: text('ior_error_message'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     uniqueIndex('uq_ior_imb_stage').on(t.batchId, t.stage),

@@ -14,11 +14,10 @@ import {
 } from 'drizzle-orm/pg-core';
 import { teams, users } from './people';
 import { environmentRoles, iterationTypes, statuses, stepTypes } from './reference';
+import { auditColumns, withTz } from './columns';
 
 // The templates a plan instance is copied from: plan > sequences > phases > steps > instructions,
 // with controls per phase.
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
 
 export const masterPlans = pgTable(
   'plans_master_plm',
@@ -29,10 +28,7 @@ export const masterPlans = pgTable(
       .references(() => teams.id),
     name: varchar('plm_name', { length: 255 }).notNull(),
     description: text('plm_description'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
     statusId: integer('plm_status')
       .notNull()
       .references(() => statuses.id),
@@ -51,10 +47,7 @@ export const masterSequences = pgTable(
     name: varchar('sqm_name', { length: 255 }),
     description: text('sqm_description'),
     predecessorId: uuid('predecessor_sqm_id').references((): AnyPgColumn => masterSequences.id),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [index('idx_sqm_audit').on(t.createdAt), index('idx_sqm_plm_id').on(t.planId)],
 );
@@ -70,10 +63,7 @@ export const masterPhases = pgTable(
     name: varchar('phm_name', { length: 255 }),
     description: text('phm_description'),
     predecessorId: uuid('predecessor_phm_id').references((): AnyPgColumn => masterPhases.id),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [index('idx_phm_audit').on(t.createdAt), index('idx_phm_sqm_id').on(t.sequenceId)],
 );
@@ -95,10 +85,7 @@ export const masterSteps = pgTable(
     predecessorId: uuid('stm_id_predecessor').references((): AnyPgColumn => masterSteps.id),
     targetEnvironmentRoleId: integer('enr_id_target').references(() => environmentRoles.id),
     environmentRoleId: integer('enr_id').references(() => environmentRoles.id),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     uniqueIndex('steps_master_stm_phm_id_stt_code_stm_number_key').on(t.phaseId, t.stepTypeCode, t.number),
@@ -121,10 +108,7 @@ export const masterControls = pgTable(
     description: text('ctm_description'),
     type: varchar('ctm_type', { length: 50 }),
     isCritical: boolean('ctm_is_critical').default(false),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   // uq_ctm_code is global, not per plan: two master plans cannot share a control code.
   (t) => [uniqueIndex('uq_ctm_code').on(t.code), index('idx_ctm_audit').on(t.createdAt), index('idx_ctm_phm_id').on(t.phaseId)],
@@ -142,10 +126,7 @@ export const masterInstructions = pgTable(
     order: integer('inm_order').notNull(),
     body: text('inm_body'),
     durationMinutes: integer('inm_duration_minutes'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [index('idx_inm_audit').on(t.createdAt), index('idx_inm_stm_id').on(t.stepId)],
 );

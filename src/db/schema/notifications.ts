@@ -3,11 +3,10 @@ import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, unique
 import { users } from './people';
 import { migrations } from './programme';
 import { emailTemplates } from './system';
+import { auditColumns, withTz } from './columns';
 
 // Notification emails (migrations/0007_email_outbox.sql): the transactional outbox, the per-user
 // opt-out and the per-migration switch. A missing preference or switch row means "on".
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
 
 export const OUTBOX_EVENT_TYPES = ['STEP_STATUS_CHANGED', 'INSTRUCTION_TOGGLED', 'CONTROL_VERDICT'] as const;
 export type OutboxEventType = (typeof OUTBOX_EVENT_TYPES)[number];
@@ -33,10 +32,7 @@ export const emailOutbox = pgTable(
     lastError: text('eob_last_error'),
     sentAt: timestamp('eob_sent_at', withTz),
     dedupeKey: varchar('eob_dedupe_key', { length: 255 }).notNull(),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     uniqueIndex('uq_eob_dedupe_key').on(t.dedupeKey),

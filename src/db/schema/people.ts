@@ -1,18 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { roles } from './reference';
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
+import { auditColumns, withTz } from './columns';
 
 export const teams = pgTable('teams_tms', {
   id: integer('tms_id').primaryKey().default(sql`nextval('teams_tms_tms_id_seq'::regclass)`),
   name: varchar('tms_name', { length: 64 }).notNull(),
   email: varchar('tms_email', { length: 255 }),
   description: text('tms_description'),
-  createdBy: varchar('created_by', { length: 255 }).default('system'),
-  createdAt: timestamp('created_at', withTz).defaultNow(),
-  updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-  updatedAt: timestamp('updated_at', withTz).defaultNow(),
+  ...auditColumns(),
 });
 
 /** `confluenceUserId` is the Forge context's accountId: how a request is mapped to a user. */

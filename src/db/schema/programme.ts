@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { date, index, integer, pgTable, primaryKey, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { date, index, integer, pgTable, primaryKey, text, uuid, varchar } from 'drizzle-orm/pg-core';
 import { environments } from './catalog';
 import { masterPlans } from './master';
 import { users } from './people';
 import { environmentRoles, iterationTypes, statuses } from './reference';
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
+import { auditColumns } from './columns';
 
 /** `type` is free text in the seed, not a reference to migration_types_mit. */
 export const migrations = pgTable(
@@ -24,10 +23,7 @@ export const migrations = pgTable(
     statusId: integer('mig_status')
       .notNull()
       .references(() => statuses.id),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     index('idx_migrations_mig_status_id').on(t.statusId),
@@ -55,10 +51,7 @@ export const iterations = pgTable(
     statusId: integer('ite_status')
       .notNull()
       .references(() => statuses.id),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     index('idx_iterations_ite_status_id').on(t.statusId),

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { auditColumns, withTz } from './columns';
 
 // Lookup tables every other area points at. Names of tables, columns, sequences, indexes and
 // constraints are the database's (0001_seed_schema.sql); test/integration/schema-drift.test.ts
 // fails when this file and the migrations disagree.
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
 
 /** Status ids are fixed per entity type (Migration 1-4 … Control 28-31): see docs/decisions.md. */
 export const statuses = pgTable(
@@ -39,10 +38,7 @@ export const stepTypes = pgTable('step_types_stt', {
   code: varchar('stt_code', { length: 3 }).primaryKey(),
   name: varchar('stt_name', { length: 50 }).notNull(),
   description: text('stt_description'),
-  createdBy: varchar('created_by', { length: 255 }).default('system'),
-  createdAt: timestamp('created_at', withTz).defaultNow(),
-  updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-  updatedAt: timestamp('updated_at', withTz).defaultNow(),
+  ...auditColumns(),
 });
 
 export const iterationTypes = pgTable(
@@ -55,10 +51,7 @@ export const iterationTypes = pgTable(
     icon: varchar('itt_icon', { length: 50 }).default('play-circle'),
     displayOrder: integer('itt_display_order').default(0),
     active: boolean('itt_active').default(true),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [
     index('idx_iteration_types_display_order').on(t.displayOrder, t.active),
@@ -72,10 +65,7 @@ export const roles = pgTable(
     id: integer('rls_id').primaryKey().default(sql`nextval('roles_rls_rls_id_seq'::regclass)`),
     code: varchar('rls_code', { length: 10 }),
     description: text('rls_description'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [uniqueIndex('roles_rls_rls_code_key').on(t.code)],
 );
@@ -86,10 +76,7 @@ export const environmentRoles = pgTable(
     id: integer('enr_id').primaryKey().default(sql`nextval('environment_roles_enr_enr_id_seq'::regclass)`),
     name: varchar('enr_name', { length: 50 }).notNull(),
     description: text('enr_description'),
-    createdBy: varchar('created_by', { length: 255 }).default('system'),
-    createdAt: timestamp('created_at', withTz).defaultNow(),
-    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
-    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+    ...auditColumns(),
   },
   (t) => [uniqueIndex('environment_roles_enr_enr_name_key').on(t.name)],
 );

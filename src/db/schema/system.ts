@@ -2,8 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { environments } from './catalog';
 import { users } from './people';
-
-const withTz = { withTimezone: true, mode: 'date' } as const;
+import { withTz } from './columns';
 
 export const systemConfiguration = pgTable(
   'system_configuration_scf',
