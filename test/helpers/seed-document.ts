@@ -2,13 +2,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Reads the data model's source of truth (../shared/seed/umig-data-architecture.md) into plain
+ * Reads the data model's source of truth (docs/data-model/umig-data-architecture.md) into plain
  * objects, so conformance tests compare the database with the seed's own text instead of with a
  * hand-typed copy of it. Only the ```sql fences are read; DROP and SELECT statements are skipped.
  */
 
-/** Beside the repository, as in CI (the repository is cloned next to a copy of shared/). */
-export const SEED_DOCUMENT_PATH = path.resolve(__dirname, '../..', '../shared/seed/umig-data-architecture.md');
+/** The copy the schema follows, kept in the repository so a lone clone can test itself. */
+export const SEED_DOCUMENT_PATH = path.resolve(__dirname, '../..', 'docs/data-model/umig-data-architecture.md');
+
+/**
+ * The upstream document, present only where the repository sits beside the project's shared
+ * folder; a clone from elsewhere has none and tests must not depend on it.
+ */
+export const UPSTREAM_SEED_DOCUMENT_PATH = path.resolve(__dirname, '../..', '..', 'shared', 'seed', 'umig-data-architecture.md');
+
+/** The upstream document when it exists beside the repository, else undefined. */
+export function upstreamSeedDocumentText(): string | undefined {
+  return existsSync(UPSTREAM_SEED_DOCUMENT_PATH) ? readFileSync(UPSTREAM_SEED_DOCUMENT_PATH, 'utf8') : undefined;
+}
 
 /** The five import-tracking tables the seed counts (55) but never defines; added by 0002 (docs/decisions.md). */
 export const IMPORT_TRACKING_TABLES = [
@@ -113,7 +124,7 @@ export interface SeedDocument {
 export function loadSeedDocument(file = SEED_DOCUMENT_PATH): SeedDocument {
   if (!existsSync(file)) {
     throw new Error(
-      `The data model seed is missing: expected ${file} (shared/seed/umig-data-architecture.md beside the repository). ` +
+      `The data model is missing: expected ${file} (docs/data-model/umig-data-architecture.md in the repository). ` +
         'The schema conformance tests compare the database with it and cannot run without it.',
     );
   }

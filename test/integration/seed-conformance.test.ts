@@ -13,7 +13,7 @@ import { openTestDatabase, type TestDatabase } from '../helpers/test-database';
 
 /**
  * The migrated schema against the data model's source of truth: everything expected here is
- * parsed from ../shared/seed/umig-data-architecture.md, and everything found is read from the
+ * parsed from docs/data-model/umig-data-architecture.md, and everything found is read from the
  * PostgreSQL catalogue. Each test collects every difference, so one run lists them all.
  */
 

@@ -4,13 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/client';
 import { migrate } from '../../src/db/migrator';
+import { SEED_DOCUMENT_PATH, UPSTREAM_SEED_DOCUMENT_PATH, upstreamSeedDocumentText } from '../helpers/seed-document';
 import { databaseUrl, withAdminClient } from '../helpers/test-database';
+import { readFileSync } from 'node:fs';
 
 /**
  * Migrates once per run; each test file then starts from a copy (see test/helpers/test-database.ts).
  * Environment variables set here reach the test workers, which start after this returns.
  */
 export default async function globalSetup(): Promise<void> {
+  reportUpstreamDataModelDrift();
   const runId = randomBytes(3).toString('hex');
   process.env.UMIG_TEST_RUN_ID = runId;
   const url = process.env.DATABASE_URL;
@@ -36,5 +39,20 @@ export default async function globalSetup(): Promise<void> {
     } finally {
       await database.close();
     }
+  }
+}
+
+/**
+ * The schema follows the repository's copy of the data model. Where the project's shared folder
+ * sits beside the repository, say (never fail) when its document has moved on, so the copy and the
+ * schema can be brought along deliberately.
+ */
+function reportUpstreamDataModelDrift(): void {
+  const upstream = upstreamSeedDocumentText();
+  if (upstream === undefined) return;
+  if (upstream !== readFileSync(SEED_DOCUMENT_PATH, 'utf8')) {
+    process.stdout.write(
+      `\nNote: ${UPSTREAM_SEED_DOCUMENT_PATH} differs from ${SEED_DOCUMENT_PATH}; the tests follow the repository's copy.\n`,
+    );
   }
 }
