@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,6 +12,12 @@ import { REPO_ROOT } from './manifest';
 export const CHROMIUM_PATH = process.env.UMIG_CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
 
 export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    // A newcomer's first `npm test` should say what to install, not print a playwright stack.
+    return Promise.reject(
+      new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run "apt-get install chromium" (or set UMIG_CHROMIUM_PATH) for the browser tests.`),
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
