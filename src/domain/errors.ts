@@ -3,10 +3,37 @@
  * per code); the message is always a sentence a user can act on, never a stack trace or SQL.
  */
 
-export const DOMAIN_ERROR_CODES = ['VALIDATION', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNKNOWN_USER', 'UNKNOWN'] as const;
-export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
-/** Short alias used by the resolvers and the UI. */
-export type ErrorCode = DomainErrorCode;
+/**
+ * The one list of error codes, shared by the services, the UMIG service's HTTP routes and the apps
+ * (static/shared/bridge.ts imports it). `rule` codes are thrown by the services as DomainErrors and
+ * answered with HTTP 200; `transport` codes are produced around a call by the HTTP layer (or, for
+ * UNAVAILABLE, also by the apps' client when the service cannot be reached) and carry their status.
+ */
+export const ERROR_CODES = {
+  VALIDATION: 'rule',
+  NOT_FOUND: 'rule',
+  FORBIDDEN: 'rule',
+  CONFLICT: 'rule',
+  UNKNOWN_USER: 'rule',
+  UNKNOWN: 'rule',
+  /** 401: the Forge Invocation Token was missing or refused; nothing ran. */
+  UNAUTHENTICATED: 'transport',
+  /** 413 */
+  PAYLOAD_TOO_LARGE: 'transport',
+  /** 429, with Retry-After */
+  RATE_LIMITED: 'transport',
+  /** 503 (not run: the database or the signing keys are unreachable, or the service is stopping), 504 (timed out), or no answer at all. */
+  UNAVAILABLE: 'transport',
+} as const satisfies Record<string, 'rule' | 'transport'>;
+
+/** Every code an envelope may carry. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+/** The codes a service may throw (a DomainError). */
+export type DomainErrorCode = { [K in ErrorCode]: (typeof ERROR_CODES)[K] extends 'rule' ? K : never }[ErrorCode];
+
+export const DOMAIN_ERROR_CODES = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(
+  (code): code is DomainErrorCode => ERROR_CODES[code] === 'rule',
+);
 
 /** Extra machine-readable facts for the UI (e.g. which controls block a phase). Plain JSON only. */
 export type DomainErrorDetails = Readonly<Record<string, unknown>>;
@@ -33,8 +60,13 @@ export function domainError(code: DomainErrorCode, message: string, details?: Do
 }
 
 /** Narrows untrusted strings (e.g. a code coming back over the bridge). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** A code a service may throw. */
 export function isDomainErrorCode(value: unknown): value is DomainErrorCode {
-  return typeof value === 'string' && (DOMAIN_ERROR_CODES as readonly string[]).includes(value);
+  return isErrorCode(value) && ERROR_CODES[value] === 'rule';
 }
 
 /**
@@ -47,11 +79,19 @@ export function isDomainError(value: unknown): value is DomainError {
   return isDomainErrorCode((value as { code?: unknown }).code);
 }
 
-/** What crosses the wire to the UI. */
+/** What crosses the wire to the UI: the `error` of every failed envelope, from any route. */
 export interface ErrorPayload {
-  code: DomainErrorCode;
+  code: ErrorCode;
   message: string;
-  details?: DomainErrorDetails;
+  details?: unknown;
+}
+
+/** The answer of every call and every HTTP route of the UMIG service. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
+
+/** A failed envelope. */
+export function failure(code: ErrorCode, message: string, details?: unknown): { ok: false; error: ErrorPayload } {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
 }
 
 /** Shown for anything that is not a domain error: internal text must never reach a user. */

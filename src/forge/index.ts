@@ -57,7 +57,7 @@ export async function onLifecycleEvent(event: LifecycleEvent): Promise<void> {
   await forward(LIFECYCLE_PATH, { event });
 }
 
-/** Hourly: the service's housekeeping (stale import batches and locks, schedule roll-ups). */
+/** Hourly: the service's housekeeping (stale migration lock, due import schedules, due emails; src/server/maintenance.ts). */
 export async function onHousekeeping(request: ScheduledTriggerRequest): Promise<ScheduledTriggerResponse> {
   await forward(HOUSEKEEPING_PATH, { moduleKey: request.context.moduleKey });
   return { statusCode: 204, headers: {}, body: '' };

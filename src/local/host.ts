@@ -29,8 +29,8 @@ import { tokenStylesheet } from './tokens';
  *    the service never trusts such a key unless started in local-development mode on purpose.
  * 4. Serves the Confluence-like page on localhost (http.ts): the apps' builds in iframes with the
  *    bridge shim, and the host side of every bridge call, signed with that key per user.
- * 5. Every minute, calls the service's housekeeping route as Forge's scheduled trigger would, then
- *    runs the import schedules that are due.
+ * 5. Every minute, calls the service's housekeeping route as Forge's scheduled trigger would (which
+ *    releases a stale migration lock, runs the import schedules that are due and delivers due emails).
  */
 
 export interface LocalHostOptions {
@@ -275,7 +275,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       });
       const text = await response.text();
       if (!response.ok) throw new Error(`POST ${route} answered ${response.status}: ${text}`);
-      return JSON.parse(text) as unknown;
+      // Every route of the service answers an envelope (src/domain/errors).
+      return (JSON.parse(text) as { data?: unknown }).data;
     };
     // What Forge sends on install: the service checks the site's schema.
     await callApp('/forge/lifecycle', { event: { eventType: 'avi:forge:installed:app', id: state.state.site.installationId } }, 'umig-lifecycle');

@@ -1,17 +1,13 @@
 import type { z } from 'zod';
 import type { Actor } from '../domain/access/permissions';
-import type { ErrorCode } from '../domain/errors';
+import type { Envelope, ErrorPayload } from '../domain/errors';
 import type { ServiceContext } from '../services/context';
 
 /** The body of every failed call: a code the UI can switch on and a sentence a person can read. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
-}
+export type ErrorBody = ErrorPayload;
 
-/** What every resolver returns instead of throwing across the bridge. */
-export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+/** What every resolver returns instead of throwing across the bridge (src/domain/errors). */
+export type { Envelope };
 
 /** One resolver: its payload schema and the use case it runs. */
 export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { operations } from '../resolvers';
-import type { Envelope } from '../resolvers/operation';
+import { failure, type Envelope } from '../domain/errors';
 import { createTokenVerifier, type InvocationIdentity, type TokenVerifier } from './auth';
 import type { ServiceConfig } from './config';
 import { describeFailure, loggerOptions } from './logging';
@@ -80,8 +80,8 @@ declare module 'fastify' {
   }
 }
 
-type ErrorEnvelope = Extract<Envelope<unknown>, { ok: false }>;
-const failure = (code: string, message: string): ErrorEnvelope => ({ ok: false, error: { code, message } as ErrorEnvelope['error'] });
+/** Every route answers an envelope (src/domain/errors), whatever its status. */
+const success = <T>(data: T): Envelope<T> => ({ ok: true, data });
 
 const invokeBody = z.object({
   functionKey: z.string().min(1).max(200),
@@ -89,6 +89,8 @@ const invokeBody = z.object({
 });
 
 const UNAVAILABLE = 'The UMIG service cannot reach the database for this site right now. Try again in a moment.';
+const SHUTTING_DOWN = 'This UMIG service instance is shutting down. Try again in a moment.';
+const NOT_SERVED = "The call's token names a Confluence site this UMIG service does not serve.";
 const TIMED_OUT =
   'The UMIG service took too long to answer. If you were changing something it may still have been saved: reload before trying again.';
 
@@ -118,7 +120,8 @@ export function buildServer(options: BuildServerOptions): UmigService {
     requestTimeout: settings.requestTimeoutMs,
     // At shutdown idle keep-alive connections are closed at once, busy ones after their response.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Our onRequest hook answers 503 with an envelope while closing (Fastify's own body is not one).
+    return503OnClosing: false,
   });
   const log = server.log;
 
@@ -137,8 +140,12 @@ export function buildServer(options: BuildServerOptions): UmigService {
   let closing = false;
 
   server.decorateRequest('umig', null as unknown as RequestFacts);
-  server.addHook('onRequest', async (request) => {
+  server.addHook('onRequest', async (request, reply) => {
     request.umig = {};
+    if (closing && request.url !== '/readyz') {
+      request.umig.outcome = 'shutting down';
+      await reply.code(503).header('connection', 'close').send(failure('UNAVAILABLE', SHUTTING_DOWN));
+    }
   });
 
   /** Token first, then the rate limit: both before the body is even read. */
@@ -147,7 +154,13 @@ export function buildServer(options: BuildServerOptions): UmigService {
     if (!verification.ok) {
       request.umig.outcome = verification.reason;
       if (verification.status === 401) void reply.header('www-authenticate', 'Bearer');
-      await reply.code(verification.status).send({ error: verification.reason });
+      await reply
+        .code(verification.status)
+        .send(
+          verification.status === 401
+            ? failure('UNAUTHENTICATED', `The call's Forge invocation token was refused: ${verification.reason}.`, { reason: verification.reason })
+            : failure('UNAVAILABLE', `The UMIG service cannot check the call's token right now (${verification.reason}). Try again in a moment.`, { reason: verification.reason }),
+        );
       return;
     }
     const { identity } = verification;
@@ -155,7 +168,7 @@ export function buildServer(options: BuildServerOptions): UmigService {
     const tenant = tenants.resolve(identity.installationId, identity.cloudId);
     if (!tenant) {
       request.umig.outcome = 'installation not served';
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'installation not served' });
+      await reply.code(401).header('www-authenticate', 'Bearer').send(failure('UNAUTHENTICATED', NOT_SERVED, { reason: 'installation not served' }));
       return;
     }
     request.umig.tenant = tenant;
@@ -220,12 +233,12 @@ export function buildServer(options: BuildServerOptions): UmigService {
       const result = await runLifecycle(tenant, event);
       request.umig.outcome = 'ok';
       log.info({ reqId: request.id, tenant: tenant.label, ...result }, 'lifecycle event handled');
-      return reply.send(result);
+      return reply.send(success(result));
     } catch (error) {
       if (!(error instanceof TenantUnavailableError)) throw error;
       request.umig.outcome = 'UNAVAILABLE';
       log.error({ reqId: request.id, tenant: tenant.label, failure: describeFailure(error) }, 'lifecycle event failed');
-      return reply.code(503).send({ error: error.message });
+      return reply.code(503).send(failure('UNAVAILABLE', error.message));
     }
   });
 
@@ -236,28 +249,30 @@ export function buildServer(options: BuildServerOptions): UmigService {
       const result = await runHousekeeping(tenant);
       request.umig.outcome = 'ok';
       log.info({ reqId: request.id, tenant: tenant.label, ...result }, 'housekeeping done');
-      return reply.send(result);
+      return reply.send(success(result));
     } catch (error) {
       if (!(error instanceof TenantUnavailableError)) throw error;
       request.umig.outcome = 'UNAVAILABLE';
-      return reply.code(503).send({ error: error.message });
+      return reply.code(503).send(failure('UNAVAILABLE', error.message));
     }
   });
 
-  server.get('/healthz', async () => ({ status: 'ok' }));
+  server.get('/healthz', async () => success({ status: 'ok' }));
 
   server.get('/readyz', async (request, reply) => {
-    if (closing) return reply.code(503).send({ status: 'shutting down' });
+    if (closing) return reply.code(503).send(failure('UNAVAILABLE', SHUTTING_DOWN));
     const results = await tenants.checkAll(settings.readyTimeoutMs);
     const failed = results.filter((r) => !r.health.ok);
     for (const { tenant, health } of failed) {
       if (!health.ok) log.warn({ reqId: request.id, tenant: tenant.label, reason: health.reason }, 'tenant not ready');
     }
     // Counts only: the endpoint is public, the database names and reasons stay in the log.
-    return reply.code(failed.length === 0 ? 200 : 503).send({ status: failed.length === 0 ? 'ready' : 'unavailable', tenants: results.length, unavailable: failed.length });
+    const counts = { tenants: results.length, unavailable: failed.length };
+    if (failed.length === 0) return reply.code(200).send(success({ status: 'ready', ...counts }));
+    return reply.code(503).send(failure('UNAVAILABLE', `${failed.length} of ${results.length} site database(s) do not answer.`, counts));
   });
 
-  server.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: 'not found' }));
+  server.setNotFoundHandler(async (request, reply) => reply.code(404).send(failure('NOT_FOUND', `The UMIG service has no route ${request.method} ${request.url.split('?')[0]}.`)));
 
   server.setErrorHandler(async (error: FastifyError, request, reply) => {
     const facts = request.umig ?? {};

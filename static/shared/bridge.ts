@@ -1,4 +1,5 @@
 import type { InvokeRemoteInput } from '@forge/bridge';
+import { isErrorCode, type Envelope as ServiceEnvelope, type ErrorCode, type ErrorPayload } from '../../src/domain/errors';
 import { loadBridge } from './forge';
 
 /**
@@ -11,25 +12,14 @@ import { loadBridge } from './forge';
  */
 export const SERVICE_INVOKE_PATH = '/invoke';
 
-/** The codes the service sends, plus UNAVAILABLE, which only this client produces. */
-export type ServiceErrorCode =
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'UNKNOWN_USER'
-  | 'UNKNOWN'
-  | 'UNAVAILABLE'
-  | (string & {});
-
-export interface ServiceErrorBody {
-  code: ServiceErrorCode;
-  /** A sentence written for the person using the app. */
-  message: string;
-  details?: unknown;
-}
-
-export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ServiceErrorBody };
+/**
+ * The codes are the domain's one list (src/domain/errors ERROR_CODES). The service sends all of
+ * them; this client also produces UNAVAILABLE itself when no answer arrives or the answer is a 5xx
+ * without an envelope, and maps a code it does not know (a newer service) to UNKNOWN.
+ */
+export type ServiceErrorCode = ErrorCode;
+export type ServiceErrorBody = ErrorPayload;
+export type Envelope<T> = ServiceEnvelope<T>;
 
 /** A failed call, carrying the service's code and sentence. */
 export class ServiceError extends Error {
@@ -76,10 +66,13 @@ const UNREADABLE: ServiceErrorBody = {
   message: 'Something went wrong in UMIG. Try again; if it keeps happening, tell your UMIG administrator.',
 };
 
-function isErrorBody(value: unknown): value is ServiceErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const { code, message } = value as Record<string, unknown>;
-  return typeof code === 'string' && typeof message === 'string' && message.length > 0;
+/** The error of a failed envelope, its code narrowed to the shared list (anything else is UNKNOWN). */
+function errorBodyOf(value: unknown): ServiceErrorBody | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { code, message, details } = value as Record<string, unknown>;
+  if (typeof code !== 'string' || typeof message !== 'string' || message.length === 0) return undefined;
+  const known: ErrorCode = isErrorCode(code) ? code : 'UNKNOWN';
+  return details === undefined ? { code: known, message } : { code: known, message, details };
 }
 
 /** The envelope in a response body (an object, or JSON text), or undefined if there is none. */
@@ -95,8 +88,8 @@ export function readEnvelope(body: unknown): Envelope<unknown> | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const candidate = value as Record<string, unknown>;
   if (candidate.ok === true && 'data' in candidate) return { ok: true, data: candidate.data };
-  if (candidate.ok === false && isErrorBody(candidate.error)) return { ok: false, error: candidate.error };
-  return undefined;
+  const error = candidate.ok === false ? errorBodyOf(candidate.error) : undefined;
+  return error ? { ok: false, error } : undefined;
 }
 
 /**

@@ -53,11 +53,11 @@ async function token(claims: Partial<InvocationClaims> = {}, options: SignOption
   return signed;
 }
 
-/** A response body as the tests read it: an envelope, or { error } for a refusal. */
+/** A response body as the tests read it: the envelope every route answers. */
 interface Body {
   ok?: boolean;
   data?: unknown;
-  error?: { code: string; message: string } | string;
+  error?: { code: string; message: string; details?: unknown };
   [field: string]: unknown;
 }
 
@@ -220,7 +220,7 @@ describe('a call whose token fails any check is refused with 401 and touches not
     for (const path of ['/invoke', '/forge/lifecycle', '/forge/housekeeping']) {
       const answer = await post(path, header, path === '/invoke' ? { functionKey: 'planInstances/create', payload: forged } : { event: { eventType: 'avi:forge:installed:app' } });
       expect(answer.status).toBe(401);
-      expect(answer.body).toEqual({ error: expect.stringMatching(reason) });
+      expect(answer.body).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/token/), details: { reason: expect.stringMatching(reason) } } });
       expect(answer.headers.get('www-authenticate')).toBe('Bearer');
     }
     expect(touches.count).toBe(0);
@@ -266,16 +266,16 @@ describe('limits', () => {
 
 describe('health, lifecycle and housekeeping', () => {
   test('/healthz says the process is up and /readyz that the database answers', async () => {
-    expect(await (await fetch(`${baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${baseUrl}/healthz`)).json()).toEqual({ ok: true, data: { status: 'ok' } });
     const ready = await fetch(`${baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', tenants: 1, unavailable: 0 });
+    expect(await ready.json()).toEqual({ ok: true, data: { status: 'ready', tenants: 1, unavailable: 0 } });
   });
 
   test('the install event verifies the schema of the installation database', async () => {
     const appToken = `Bearer ${await token({ accountId: undefined, moduleKey: 'umig-lifecycle-fn' })}`;
     const answer = await post('/forge/lifecycle', appToken, { event: { eventType: 'avi:forge:installed:app', id: INSTALLATION } });
-    expect(answer).toMatchObject({ status: 200, body: { event: 'avi:forge:installed:app', schema: 'current', applied: [] } });
+    expect(answer).toMatchObject({ status: 200, body: { ok: true, data: { event: 'avi:forge:installed:app', schema: 'current', applied: [] } } });
   });
 
   test('housekeeping releases a migration lock whose holder died, and reports it', async () => {
@@ -283,10 +283,10 @@ describe('health, lifecycle and housekeeping', () => {
     await scenario.database.raw.query(
       `UPDATE databasechangeloglock SET locked = true, lockgranted = now() - interval '1 hour', lockedby = 'a runner that died' WHERE id = 1`,
     );
-    expect(await post('/forge/housekeeping', appToken, { moduleKey: 'umig-housekeeping' })).toMatchObject({ status: 200, body: { staleMigrationLocksReleased: 1 } });
+    expect(await post('/forge/housekeeping', appToken, { moduleKey: 'umig-housekeeping' })).toMatchObject({ status: 200, body: { ok: true, data: { staleMigrationLocksReleased: 1 } } });
     const [lock] = await scenario.db.select().from(changelogLock).where(eq(changelogLock.id, 1));
     expect(lock).toMatchObject({ locked: false, lockedBy: null });
-    expect(await post('/forge/housekeeping', appToken, {})).toMatchObject({ status: 200, body: { staleMigrationLocksReleased: 0 } });
+    expect(await post('/forge/housekeeping', appToken, {})).toMatchObject({ status: 200, body: { ok: true, data: { staleMigrationLocksReleased: 0 } } });
   });
 });
 

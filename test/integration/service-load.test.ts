@@ -45,11 +45,11 @@ const loadUsers: LoadUser[] = [];
 let write: WriteKind;
 let expectedSteps: number;
 
-/** A response body as the tests read it: an envelope, or { error } for a refusal. */
+/** A response body as the tests read it: the envelope every route answers. */
 interface Body {
   ok?: boolean;
   data?: unknown;
-  error?: { code: string; message: string } | string;
+  error?: { code: string; message: string; details?: unknown };
   [field: string]: unknown;
 }
 
@@ -88,7 +88,7 @@ async function call(preferred: number, user: LoadUser, functionKey: string, payl
   for (const instance of [preferred, 1 - preferred]) {
     try {
       const answer = await httpPost(urls[instance]!, user.token, { functionKey, payload });
-      const draining = answer.status === 503 && answer.body?.error === 'Service Unavailable';
+      const draining = answer.status === 503 && answer.body?.ok === false && answer.body.error?.code === 'UNAVAILABLE';
       if (!draining) {
         stats.servedBy[instance]! += 1;
         return { ...answer, instance };

@@ -33,11 +33,11 @@ async function readyz(url: string): Promise<{ status: number; body: unknown }> {
   return { status: response.status, body: await response.json() };
 }
 
-/** A response body as the tests read it: an envelope, or { error } for a refusal. */
+/** A response body as the tests read it: the envelope every route answers. */
 interface Body {
   ok?: boolean;
   data?: unknown;
-  error?: { code: string; message: string } | string;
+  error?: { code: string; message: string; details?: unknown };
   [field: string]: unknown;
 }
 
@@ -143,17 +143,17 @@ class PausableProxy {
   });
 
   test('ready, then 503 while the database is gone, then ready again without a restart', async () => {
-    expect(await readyz(url)).toEqual({ status: 200, body: { status: 'ready', tenants: 1, unavailable: 0 } });
+    expect(await readyz(url)).toEqual({ status: 200, body: { ok: true, data: { status: 'ready', tenants: 1, unavailable: 0 } } });
     expect((await invoke(url)).body).toEqual({ ok: true, data: [] });
 
     proxy.pause();
-    expect(await readyz(url)).toEqual({ status: 503, body: { status: 'unavailable', tenants: 1, unavailable: 1 } });
+    expect(await readyz(url)).toEqual({ status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/1 of 1 site database/), details: { tenants: 1, unavailable: 1 } } } });
     // A call meanwhile fails as a call, with the generic sentence; the process stays up.
     expect((await invoke(url)).body).toMatchObject({ ok: false, error: { code: 'UNKNOWN' } });
     expect(await readyz(url)).toMatchObject({ status: 503 });
 
     proxy.resume();
-    expect(await readyAgain(url)).toEqual({ status: 200, body: { status: 'ready', tenants: 1, unavailable: 0 } });
+    expect(await readyAgain(url)).toEqual({ status: 200, body: { ok: true, data: { status: 'ready', tenants: 1, unavailable: 0 } } });
     expect((await invoke(url)).body).toEqual({ ok: true, data: [] });
   });
 });
@@ -180,16 +180,16 @@ describe('an embedded database whose handle is closed under the service', () => 
   });
 
   test('ready, then 503 once the handle is gone, then reopened and ready again without a restart', async () => {
-    expect(await readyz(url)).toEqual({ status: 200, body: { status: 'ready', tenants: 1, unavailable: 0 } });
+    expect(await readyz(url)).toEqual({ status: 200, body: { ok: true, data: { status: 'ready', tenants: 1, unavailable: 0 } } });
     const handle = await service.tenants.tenants[0]!.database();
     await addUser(handle);
     expect((await invoke(url)).body).toEqual({ ok: true, data: [] });
 
     await handle.close();
-    expect(await readyz(url)).toEqual({ status: 503, body: { status: 'unavailable', tenants: 1, unavailable: 1 } });
+    expect(await readyz(url)).toEqual({ status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/1 of 1 site database/), details: { tenants: 1, unavailable: 1 } } } });
 
     // The next probes reopen it (opening an embedded database can take longer than one probe waits).
-    expect(await readyAgain(url)).toEqual({ status: 200, body: { status: 'ready', tenants: 1, unavailable: 0 } });
+    expect(await readyAgain(url)).toEqual({ status: 200, body: { ok: true, data: { status: 'ready', tenants: 1, unavailable: 0 } } });
     expect(await service.tenants.tenants[0]!.database()).not.toBe(handle);
     // The data written before is still there: the user is known.
     expect((await invoke(url)).body).toEqual({ ok: true, data: [] });

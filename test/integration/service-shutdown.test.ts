@@ -29,11 +29,11 @@ function deferred<T = void>() {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A response body as the tests read it: an envelope, or { error } for a refusal. */
+/** A response body as the tests read it: the envelope every route answers. */
 interface Body {
   ok?: boolean;
   data?: unknown;
-  error?: { code: string; message: string } | string;
+  error?: { code: string; message: string; details?: unknown };
   [field: string]: unknown;
 }
 

@@ -21,11 +21,11 @@ let issuer: LocalIssuer;
 let service: UmigService;
 let baseUrl: string;
 
-/** A response body as the tests read it: an envelope, or { error } for a refusal. */
+/** A response body as the tests read it: the envelope every route answers. */
 interface Body {
   ok?: boolean;
   data?: unknown;
-  error?: { code: string; message: string } | string;
+  error?: { code: string; message: string; details?: unknown };
   [field: string]: unknown;
 }
 
@@ -102,7 +102,7 @@ test('the installation id decides before the cloud id; an unknown pair is refuse
   const byCloud = await invoke({ installationId: 'ari:cloud:ecosystem::installation/cccccccc-0000-4000-8000-00000000000c', cloudId: SITE_B.cloudId }, 'migrations/list', {});
   expect(idsOf(byCloud.body)).toEqual([siteB.migrationId]);
   const stranger = await invoke({ installationId: 'ari:cloud:ecosystem::installation/dddddddd-0000-4000-8000-00000000000d', cloudId: 'dddddddd-1111-4000-8000-00000000000d' }, 'migrations/list', {});
-  expect(stranger).toEqual({ status: 401, body: { error: 'installation not served' } });
+  expect(stranger).toEqual({ status: 401, body: { ok: false, error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/does not serve/), details: { reason: 'installation not served' } } } });
 });
 
 describe('install on a new site database', () => {
@@ -136,7 +136,7 @@ describe('install on a new site database', () => {
   test('without --migrate an empty database is refused, with the sentence that says what to run', async () => {
     const { first, ready } = await lifecycle(false);
     expect(first.status).toBe(503);
-    expect(first.body).toEqual({ error: expect.stringMatching(/schema is out of date: 0001_seed_schema\.sql.*--migrate/) });
+    expect(first.body).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/schema is out of date: 0001_seed_schema\.sql.*--migrate/) } });
     expect(ready).toBe(503);
     const { rows } = await empty.raw.query<{ exists: boolean }>(`SELECT to_regclass('public.users_usr') IS NOT NULL AS exists`);
     expect(rows[0]!.exists).toBe(false);
@@ -145,9 +145,9 @@ describe('install on a new site database', () => {
   test('with --migrate the install event applies every migration once; the next one finds it current', async () => {
     const { first, second, ready } = await lifecycle(true);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ event: 'avi:forge:installed:app', schema: 'migrated' });
-    expect((first.body.applied as string[])[0]).toBe('0001_seed_schema');
-    expect(second.body).toEqual({ event: 'avi:forge:installed:app', schema: 'current', applied: [] });
+    expect(first.body).toMatchObject({ ok: true, data: { event: 'avi:forge:installed:app', schema: 'migrated' } });
+    expect((first.body.data as { applied: string[] }).applied[0]).toBe('0001_seed_schema');
+    expect(second.body).toEqual({ ok: true, data: { event: 'avi:forge:installed:app', schema: 'current', applied: [] } });
     expect(ready).toBe(200);
   });
 });

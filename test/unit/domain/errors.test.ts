@@ -1,5 +1,7 @@
 import {
   DOMAIN_ERROR_CODES,
+  ERROR_CODES,
+  isErrorCode,
   DomainError,
   UNKNOWN_ERROR_MESSAGE,
   domainError,
@@ -10,8 +12,14 @@ import {
 } from '../../../src/domain/errors';
 
 describe('domain errors', () => {
-  it('shares the fixed code list with the UI', () => {
+  it('keeps one code list: rule codes the services throw, transport codes the HTTP layer adds', () => {
     expect(DOMAIN_ERROR_CODES).toEqual(['VALIDATION', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNKNOWN_USER', 'UNKNOWN']);
+    expect(Object.keys(ERROR_CODES).filter((code) => !(DOMAIN_ERROR_CODES as string[]).includes(code))).toEqual([
+      'UNAUTHENTICATED',
+      'PAYLOAD_TOO_LARGE',
+      'RATE_LIMITED',
+      'UNAVAILABLE',
+    ]);
   });
 
   it('carries a code, a sentence and optional details, and can be thrown', () => {
@@ -42,6 +50,10 @@ describe('domain errors', () => {
     expect(isDomainErrorCode('UNKNOWN_USER')).toBe(true);
     expect(isDomainErrorCode('conflict')).toBe(false);
     expect(isDomainErrorCode(409)).toBe(false);
+    // A transport code is a code, but no service may throw it.
+    expect(isErrorCode('RATE_LIMITED')).toBe(true);
+    expect(isDomainErrorCode('RATE_LIMITED')).toBe(false);
+    expect(isErrorCode('toString')).toBe(false);
   });
 });
 
