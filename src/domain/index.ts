@@ -8,4 +8,5 @@ export * from './execution/instructions';
 export * from './execution/controls';
 export * from './execution/rollups';
 export * from './execution/scheduling';
+export * from './execution/critical-path';
 export * from './planning/instantiation';

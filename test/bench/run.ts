@@ -20,6 +20,7 @@ import { iterations } from '../../src/db/schema';
 import { generateMasterPlan, type DemoPlan } from '../../src/local/demo-plan';
 import { measureServiceOverhead, type ServiceOverhead } from '../../src/server/bench';
 import { benchImportExport, type ImportExportBench } from './import-export';
+import { benchSchedule } from './schedule';
 import { benchRunsheetUi } from './ui';
 import { createHandler, operations } from '../../src/resolvers';
 import type { Envelope } from '../../src/resolvers/operation';
@@ -391,6 +392,9 @@ async function main(): Promise<void> {
     console.log('\nRunsheet in Chromium: skipped (no /usr/bin/chromium, or BENCH_SKIP_UI set)');
   }
   const closing: Record<string, number> = summary(results.at(-1)!);
+  const schedule = benchSchedule();
+  console.log(`critical path + forecast of ${schedule.steps} steps and ${schedule.dependencies} dependencies (in-process, median): ${schedule.schedule_10k_ms} ms`);
+  closing.schedule_10k_ms = schedule.schedule_10k_ms;
   if (ui) {
     closing.ui_interactive_ms = ui.ui_interactive_ms;
     closing.filter_repaint_ms = Math.round(ui.filter_repaint_ms * 10) / 10;

@@ -38,6 +38,9 @@ export const TABLES_ADDED_LATER: Readonly<Record<string, string>> = {
   email_outbox_eob: '0007_email_outbox',
   notification_preferences_npr: '0007_email_outbox',
   migration_notification_settings_mns: '0007_email_outbox',
+  step_dependencies_master_sdm: '0009_step_dependencies',
+  step_dependencies_instance_sdi: '0009_step_dependencies',
+  plan_backout_markers_master_pbm: '0009_step_dependencies',
 };
 
 export interface SeedColumn {

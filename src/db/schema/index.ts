@@ -9,3 +9,4 @@ export * from './imports';
 export * from './system';
 export * from './relations';
 export * from './notifications';
+export * from './dependencies';
