@@ -82,7 +82,9 @@ describe('plan instantiation', () => {
     const rerun = expectOk(
       await s.call(ACCOUNTS.admin, 'planInstances/create', { iterationId: s.iterationId, masterPlanId: s.masterPlanId, runName: 'Re-run after rollback' }),
     );
-    expect(rerun.counts).toEqual({ sequences: 2, phases: 4, steps: 11, instructions: 22, controls: 4 });
+    expect(rerun.counts).toEqual({ sequences: 2, phases: 4, steps: 11, instructions: 22, controls: 4, dependencies: 9 });
+    expect(rerun.droppedDependencies).toHaveLength(1);
+    expect(rerun.droppedDependencies[0]).toMatch(/waited for .*not part of DR iterations/);
     const sameName = await s.call(ACCOUNTS.admin, 'planInstances/create', { iterationId: s.iterationId, masterPlanId: s.masterPlanId, runName: 'Re-run after rollback' });
     expect(codeOf(sameName)).toBe('CONFLICT');
   });

@@ -261,7 +261,7 @@ export function planSchedule(
     }
     earlyStart[s] = start;
     earlyFinish[s] = start + duration[s]!;
-    if (earlyFinish[s]! > totalMinutes) totalMinutes = earlyFinish[s]!;
+    if (earlyFinish[s] > totalMinutes) totalMinutes = earlyFinish[s]!;
   }
 
   const lateStart = new Float64Array(n);
@@ -448,11 +448,11 @@ export function forecastSchedule(schedule: PlannedSchedule, actualOf: (index: nu
       end[s] = bound;
     } else {
       start[s] = Math.max(floor, bound);
-      end[s] = start[s]! + duration[s]!;
+      end[s] = start[s] + duration[s]!;
     }
-    late[s] = state !== 'CANCELLED' && start[s]! > schedule.lateStart[s]! + EPSILON ? 1 : 0;
-    variance[s] = end[s]! - schedule.earlyFinish[s]!;
-    if (end[s]! > endMinutes) endMinutes = end[s]!;
+    late[s] = state !== 'CANCELLED' && start[s] > schedule.lateStart[s]! + EPSILON ? 1 : 0;
+    variance[s] = end[s] - schedule.earlyFinish[s]!;
+    if (end[s] > endMinutes) endMinutes = end[s]!;
   }
   return {
     start,

@@ -58,8 +58,15 @@ export interface TransitionRequest {
   actor: Actor;
   /** Used in messages, e.g. TRT-010; "This step" when absent. */
   stepCode?: string | null;
-  /** Status of `sti_id_predecessor`; null when the step has no predecessor. */
+  /**
+   * Status of `sti_id_predecessor`; null when the step has no predecessor. Ignored when
+   * `dependencies` is given (the full graph, which includes that predecessor).
+   */
   predecessorStatus: StepStatus | null;
+  /** The step's dependencies (FS/SS with lag); when given they replace `predecessorStatus`. */
+  dependencies?: readonly DependencyState[];
+  /** The time the lags are measured against; required when a dependency has a lag. */
+  now?: Date;
   /** Code of the predecessor, named in the refusal. */
   predecessorCode?: string | null;
   /** Codes of the critical controls that block the step's phase (see phaseBlockers). */
@@ -86,6 +93,8 @@ export interface TransitionEffects {
   setEndTime: boolean;
   /** Clear `sti_end_time`: when a COMPLETED or FAILED step goes back to IN_PROGRESS. */
   clearEndTime: boolean;
+  /** The dependencies an override let the step past, for the audit log. */
+  overriddenDependencies?: DependencyState[];
 }
 
 const NO_CHANGE: TransitionEffects = {
@@ -101,10 +110,46 @@ function listLabels(statuses: readonly StepStatus[]): string {
   return statuses.map((status) => statusLabel(status)).join(', ');
 }
 
+/** One dependency of a step, as the start rule sees it. */
+export interface DependencyState {
+  code: string | null;
+  status: StepStatus;
+  kind: 'FS' | 'SS';
+  lagMinutes: number;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/**
+ * Why one dependency still holds the step back, or null when it is met. Finish-to-start: the
+ * predecessor is completed (a cancelled one still blocks) and the lag has passed since its end;
+ * start-to-start: the predecessor has started and the lag has passed since its start.
+ */
+export function unmetDependencyReason(dependency: DependencyState, now: Date): string | null {
+  const name = dependency.code ? `its predecessor ${dependency.code}` : 'its predecessor step';
+  const lag = dependency.lagMinutes;
+  const since = (time: Date | null) => (time === null ? 0 : time.getTime() + lag * 60_000);
+  if (dependency.kind === 'SS') {
+    const started = dependency.startedAt !== null || dependency.status === 'COMPLETED';
+    if (!started) return `${name} has started (it is ${statusLabel(dependency.status).toLowerCase()})`;
+    if (lag > 0 && dependency.startedAt !== null && since(dependency.startedAt) > now.getTime()) return `${lag} minutes have passed since ${name} started`;
+    return null;
+  }
+  if (dependency.status !== 'COMPLETED') return `${name} is completed (it is ${statusLabel(dependency.status).toLowerCase()})`;
+  if (lag > 0 && dependency.endedAt !== null && since(dependency.endedAt) > now.getTime()) return `${lag} minutes have passed since ${name} finished`;
+  return null;
+}
+
 /** Why a start is blocked, as one sentence, or null when nothing blocks it. */
 function describeStartBlock(subject: string, request: TransitionRequest): string | null {
   const reasons: string[] = [];
-  if (request.predecessorStatus !== null && request.predecessorStatus !== 'COMPLETED') {
+  if (request.dependencies) {
+    const now = request.now ?? new Date();
+    for (const dependency of request.dependencies) {
+      const reason = unmetDependencyReason(dependency, now);
+      if (reason !== null) reasons.push(reason);
+    }
+  } else if (request.predecessorStatus !== null && request.predecessorStatus !== 'COMPLETED') {
     const predecessor = request.predecessorCode ? `its predecessor ${request.predecessorCode}` : 'its predecessor step';
     reasons.push(`${predecessor} is completed (it is ${statusLabel(request.predecessorStatus).toLowerCase()})`);
   }
@@ -150,14 +195,18 @@ export function decideTransition(request: TransitionRequest): Decision<Transitio
 
   let override = false;
   let overrideReason: string | null = null;
+  let overriddenDependencies: DependencyState[] = [];
   if (to === 'IN_PROGRESS') {
     const block = describeStartBlock(subject, request);
     if (block !== null) {
+      const now = request.now ?? new Date();
+      const unmet = (request.dependencies ?? []).filter((dependency) => unmetDependencyReason(dependency, now) !== null);
       const details = {
         from,
         to,
-        predecessorCode: request.predecessorCode ?? null,
-        predecessorStatus: request.predecessorStatus,
+        predecessorCode: request.dependencies ? (unmet[0]?.code ?? null) : (request.predecessorCode ?? null),
+        predecessorStatus: request.dependencies ? (unmet[0]?.status ?? null) : request.predecessorStatus,
+        dependencies: unmet.map((dependency) => ({ code: dependency.code, status: dependency.status, kind: dependency.kind, lagMinutes: dependency.lagMinutes })),
         blockingControls: [...request.phaseBlockedBy],
         overridable: pilot,
       };
@@ -174,6 +223,7 @@ export function decideTransition(request: TransitionRequest): Decision<Transitio
       }
       override = true;
       overrideReason = reason;
+      overriddenDependencies = unmet;
     }
   }
 
@@ -185,5 +235,6 @@ export function decideTransition(request: TransitionRequest): Decision<Transitio
     setStartTime: to === 'IN_PROGRESS' && !request.hasStartTime,
     setEndTime: to === 'COMPLETED' || to === 'FAILED',
     clearEndTime: to === 'IN_PROGRESS' && (from === 'COMPLETED' || from === 'FAILED'),
+    ...(overriddenDependencies.length > 0 ? { overriddenDependencies } : {}),
   };
 }

@@ -16,6 +16,8 @@ import {
   statusLabel,
   stepStatusFromId,
 } from '../../domain/statuses';
+import { readStepInstanceDependencies } from '../../db/repositories/dependencies';
+import type { DependencyState } from '../../domain/execution/step-transitions';
 import { recordAudit } from '../audit';
 import { enqueueNotification } from '../notifications/enqueue';
 import type { ServiceContext } from '../context';
@@ -126,6 +128,19 @@ function predecessorStatusOf(step: StepFacts): StepStatus | null {
   return stepStatusFromId(step.predecessorStatusId!) ?? 'PENDING';
 }
 
+/** The step's dependencies (FS/SS with lag) for the start rule; an unreadable status counts as not started. */
+async function dependenciesOf(tx: DbOrTx, step: StepFacts): Promise<DependencyState[]> {
+  const rows = await readStepInstanceDependencies(tx, step.id);
+  return rows.map((row) => ({
+    code: stepCodeOf(row.predecessorTypeCode, row.predecessorNumber),
+    status: stepStatusFromId(row.predecessorStatusId) ?? 'PENDING',
+    kind: row.kind,
+    lagMinutes: row.lagMinutes,
+    startedAt: row.predecessorStartedAt,
+    endedAt: row.predecessorEndedAt,
+  }));
+}
+
 /** Codes of the critical controls of the previous phase that keep the step's phase shut. */
 async function phaseBlockedBy(tx: DbOrTx, step: StepFacts): Promise<string[]> {
   const rows = await tx
@@ -230,6 +245,7 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
 
     const predecessorStatus = predecessorStatusOf(step);
     const blockedBy = input.toStatus === 'IN_PROGRESS' ? await phaseBlockedBy(tx, step) : [];
+    const dependencies = input.toStatus === 'IN_PROGRESS' ? await dependenciesOf(tx, step) : [];
     const decision = decideTransition({
       from: current,
       to: input.toStatus,
@@ -237,6 +253,8 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
       stepCode: step.code,
       predecessorStatus,
       predecessorCode: step.predecessorCode,
+      dependencies,
+      now,
       phaseBlockedBy: blockedBy,
       hasStartTime: step.hasStartTime,
       overrideReason: input.overrideReason,
@@ -270,6 +288,7 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
               predecessorStatus !== null && predecessorStatus !== 'COMPLETED'
                 ? { stepId: step.predecessorId, code: step.predecessorCode, status: predecessorStatus }
                 : null,
+            dependencies: (decision.overriddenDependencies ?? []).map((d) => ({ code: d.code, kind: d.kind, lagMinutes: d.lagMinutes, status: d.status })),
             phaseGate: blockedBy,
           },
         }
@@ -323,6 +342,8 @@ export async function listAllowedTransitions(ctx: ServiceContext, input: Allowed
 
   const targets = allowedTransitions(current, ctx.actor);
   const blockedBy = targets.includes('IN_PROGRESS') ? await phaseBlockedBy(ctx.db, step) : [];
+  const dependencies = targets.includes('IN_PROGRESS') ? await dependenciesOf(ctx.db, step) : [];
+  const now = ctx.now();
   const colors = new Map((await ctx.db.select({ id: statuses.id, color: statuses.color }).from(statuses).where(eq(statuses.type, 'Step'))).map((s) => [s.id, s.color]));
   const transitions = targets.map((to): TransitionOption => {
     const decision = decideTransition({
@@ -332,6 +353,8 @@ export async function listAllowedTransitions(ctx: ServiceContext, input: Allowed
       stepCode: step.code,
       predecessorStatus: predecessorStatusOf(step),
       predecessorCode: step.predecessorCode,
+      dependencies,
+      now,
       phaseBlockedBy: blockedBy,
       hasStartTime: step.hasStartTime,
     });

@@ -6,6 +6,8 @@ import { iterations, masterPlans, planInstances } from '../../db/schema';
 import { canManagePlans } from '../../domain/access/permissions';
 import { domainError } from '../../domain/errors';
 import { INITIAL_STATUS_ID } from '../../domain/planning/instantiation';
+import { copyDependenciesToInstance } from '../../db/repositories/dependencies';
+import { formatStepCode } from '../../domain/execution/step-code';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 
@@ -20,7 +22,12 @@ export type InstantiatePlanInput = z.output<typeof instantiatePlanInput>;
 export interface InstantiatedPlan {
   planInstanceId: string;
   name: string;
-  counts: { sequences: number; phases: number; steps: number; instructions: number; controls: number };
+  counts: { sequences: number; phases: number; steps: number; instructions: number; controls: number; dependencies: number };
+  /**
+   * Dependencies not copied because their predecessor was filtered out by the iteration's type,
+   * as sentences naming both steps with their phase (e.g. "Cutover / DB-020 waited for Cutover / DB-010").
+   */
+  droppedDependencies: string[];
 }
 
 async function countOf(tx: DbOrTx, statement: SQL): Promise<number> {
@@ -166,13 +173,42 @@ export async function instantiatePlan(ctx: ServiceContext, input: InstantiatePla
           SELECT count(*)::int AS n FROM ins`,
     );
 
-    const counts = { sequences, phases, steps, instructions, controls };
+    const graph = await copyDependenciesToInstance(tx, plan.id, pli, by);
+    const droppedDependencies = await describeDropped(tx, graph.dropped, iteration.typeCode);
+
+    const counts = { sequences, phases, steps, instructions, controls, dependencies: graph.copied };
     await recordAudit(tx, ctx.actor, {
       action: 'PLAN_INSTANTIATED',
       entityType: 'plan_instance',
       entityId: pli,
-      after: { iterationId: iteration.id, masterPlanId: plan.id, name, counts },
+      after: { iterationId: iteration.id, masterPlanId: plan.id, name, counts, droppedDependencies },
     });
-    return { planInstanceId: pli, name, counts };
+    return { planInstanceId: pli, name, counts, droppedDependencies };
   });
+}
+
+/** "Phase / CODE" of a master step, for sentences. */
+async function describeDropped(tx: DbOrTx, dropped: readonly { stepId: string; predecessorId: string }[], iterationType: string): Promise<string[]> {
+  if (dropped.length === 0) return [];
+  const ids = [...new Set(dropped.flatMap((edge) => [edge.stepId, edge.predecessorId]))];
+  const rows = await queryRows<{ id: string; phase: string | null; stt: string | null; num: number | null; name: string | null }>(
+    tx,
+    sql`SELECT m.stm_id AS id, ph.phm_name AS phase, m.stt_code AS stt, m.stm_number AS num, m.stm_name AS name
+          FROM steps_master_stm m JOIN phases_master_phm ph ON ph.phm_id = m.phm_id
+         WHERE m.stm_id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
+  );
+  const label = new Map(
+    rows.map((row) => {
+      let code = row.name ?? row.id;
+      try {
+        if (row.stt !== null && row.num !== null) code = formatStepCode(row.stt, Number(row.num));
+      } catch {
+        // keep the name
+      }
+      return [row.id, `${row.phase ?? 'unnamed phase'} / ${code}`];
+    }),
+  );
+  return dropped.map(
+    (edge) => `${label.get(edge.stepId)} waited for ${label.get(edge.predecessorId)}, which is not part of ${iterationType} iterations; that dependency was not copied.`,
+  );
 }
