@@ -278,6 +278,49 @@ describe('importing a master plan', () => {
     expect(await dumpMaster(s.db)).toEqual(before);
   });
 
+  it('imports a step that waits for a step of a later phase in another sequence, and the plan instantiates and runs', async () => {
+    const { planId } = await createEmptyPlan(s.db, s.teams.owner, {
+      name: 'Later-phase links',
+      sequences: [
+        { name: 'Weekend', phases: ['Freeze', 'Move'] },
+        { name: 'Checks', phases: ['Verify'] },
+      ],
+    });
+    const steps = [
+      'step_id,name,description,phase_id,owner_team,duration_minutes,environments,target_environment,teams_impacted,iteration_types,predecessor',
+      'PRE-010,Freeze jobs,,Weekend / Freeze,Cutover Ops,10,,,,,Checks / Verify / CHK-010',
+      'TRT-010,Move data,,Weekend / Move,Cutover Ops,30,,,,,PRE-010',
+      'CHK-010,Verify source,,Checks / Verify,Cutover Ops,5,,,,,',
+    ].join('\n');
+    const instructions = 'instruction_id,step_id,instruction_text,order_number,duration_minutes,team\nI1,TRT-010,Copy,1,5,';
+    await importAndPromote(caller, admin, {
+      masterPlanId: planId,
+      format: 'CSV',
+      files: [
+        { name: 'steps.csv', content: steps },
+        { name: 'instructions.csv', content: instructions },
+      ],
+    });
+    const content = await planContent(s.db, planId);
+    expect(content.find((row) => row.stt_code === 'PRE')?.predecessor).toBe('CHK-10 in Verify');
+
+    const created = await s.call(ACCOUNTS.admin, 'planInstances/create', { iterationId: s.runIterationId, masterPlanId: planId });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.data.counts).toMatchObject({ steps: 3, dependencies: 2 });
+    const edges = await queryRows<{ step: string; waits_for: string }>(
+      s.db,
+      sql`SELECT sm.stt_code AS step, pm.stt_code AS waits_for FROM step_dependencies_instance_sdi d
+            JOIN steps_instance_sti st ON st.sti_id = d.sti_id JOIN steps_master_stm sm ON sm.stm_id = st.stm_id
+            JOIN steps_instance_sti pt ON pt.sti_id = d.sti_id_predecessor JOIN steps_master_stm pm ON pm.stm_id = pt.stm_id
+            JOIN phases_instance_phi ph ON ph.phi_id = st.phi_id JOIN sequences_instance_sqi sq ON sq.sqi_id = ph.sqi_id
+           WHERE sq.pli_id = ${created.data.planInstanceId} ORDER BY 1`,
+    );
+    expect(edges).toEqual([
+      { step: 'PRE', waits_for: 'CHK' },
+      { step: 'TRT', waits_for: 'PRE' },
+    ]);
+  });
+
   it('stages and promotes a large file over several calls, showing progress, with the same result', async () => {
     const { planId } = await emptyPlan('Chunked target');
     const uploaded = expectData(

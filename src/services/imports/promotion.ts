@@ -256,7 +256,7 @@ async function setLinks(tx: DbOrTx, batchId: string, by: string, link: LinkTable
 /** Last pass, once every step of the batch exists: point each at its predecessor (or at none). */
 async function setPredecessors(tx: DbOrTx, batchId: string, by: string): Promise<number> {
   await buildPredecessorTables(tx);
-  return count(
+  const updated = await count(
     tx,
     sql`WITH wanted AS (SELECT st.existing_id AS stm_id, p.p_stm AS pred FROM imp_step st LEFT JOIN imp_pred p ON p.seq = st.seq),
         changed AS (
@@ -269,4 +269,14 @@ async function setPredecessors(tx: DbOrTx, batchId: string, by: string): Promise
           RETURNING 1),
         ${logged(batchId, by, 'steps_master_stm', 'UPDATED')}`,
   );
+  // The file is the whole truth for the steps it lists: graph links it no longer names go (logged, so a rollback restores them).
+  await tx.execute(sql`WITH changed AS (
+          SELECT d.sdm_id, to_jsonb(d) AS prev, jsonb_build_object('sdm_id', d.sdm_id) AS key, row_number() OVER (ORDER BY d.sdm_id) AS rn
+            FROM step_dependencies_master_sdm d
+            JOIN imp_step st ON st.existing_id = d.stm_id
+            LEFT JOIN imp_pred p ON p.seq = st.seq
+           WHERE d.stm_id_predecessor IS DISTINCT FROM p.p_stm),
+        del AS (DELETE FROM step_dependencies_master_sdm d USING changed c WHERE d.sdm_id = c.sdm_id RETURNING 1),
+        ${logged(batchId, by, 'step_dependencies_master_sdm', 'DELETED')}`);
+  return updated;
 }

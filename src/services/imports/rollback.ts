@@ -8,7 +8,7 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client';
 import { queryRows } from '../../db/query';
-import { masterInstructions, masterStepImpactedTeams, masterStepIterationTypes, masterSteps } from '../../db/schema';
+import { masterInstructions, masterStepDependencies, masterStepImpactedTeams, masterStepIterationTypes, masterSteps } from '../../db/schema';
 
 /** The tables a promotion writes, with their keys. Nothing else may appear in the log. */
 const UNDOABLE: Record<string, { table: PgTable; key: string[] }> = {
@@ -16,6 +16,7 @@ const UNDOABLE: Record<string, { table: PgTable; key: string[] }> = {
   instructions_master_inm: { table: masterInstructions, key: ['inm_id'] },
   steps_master_stm_x_teams_tms_impacted: { table: masterStepImpactedTeams, key: ['stm_id', 'tms_id'] },
   steps_master_stm_x_iteration_types_itt: { table: masterStepIterationTypes, key: ['stm_id', 'itt_code'] },
+  step_dependencies_master_sdm: { table: masterStepDependencies, key: ['sdm_id'] },
 };
 
 interface Segment {

@@ -76,8 +76,6 @@ function message(finding: Finding): string {
       return `Predecessor ${value} is neither in the file nor in the plan.`;
     case 'AMBIGUOUS_PREDECESSOR':
       return `Several phases have a step ${value}; write the predecessor as "Phase name / ${finding.value}".`;
-    case 'PREDECESSOR_LATER_PHASE':
-      return `Predecessor ${value} is in a later phase (${finding.extra}); a step can only wait for a step of its own or an earlier phase.`;
     case 'UNKNOWN_STEP':
       return `Instruction for step ${value}, which is not in the steps file.`;
     case 'AMBIGUOUS_STEP':
@@ -147,10 +145,7 @@ async function findings(tx: DbOrTx, format: ImportFormat): Promise<Finding[]> {
     () => list(sql`SELECT 'S' AS kind, seq, 'predecessor' AS field,
                     CASE WHEN matches = 0 THEN 'UNKNOWN_PREDECESSOR' ELSE 'AMBIGUOUS_PREDECESSOR' END AS rule,
                     CASE WHEN matches = 0 THEN pred_ref ELSE p_ref_code END AS value, NULL AS extra
-               FROM imp_pred WHERE matches <> 1
-             UNION ALL
-             SELECT 'S', seq, 'predecessor', 'PREDECESSOR_LATER_PHASE', pred_ref, p_label
-               FROM imp_pred WHERE matches = 1 AND own_phm IS NOT NULL AND (p_sqo, p_pho) > (sqo, pho)`),
+               FROM imp_pred WHERE matches <> 1`),
     () => format === 'CSV'
       ? list(sql`SELECT 'I' AS kind, seq, 'step' AS field,
                         CASE WHEN step_matches = 0 THEN 'UNKNOWN_STEP' ELSE 'AMBIGUOUS_STEP' END AS rule, ref AS value, NULL AS extra
@@ -204,6 +199,10 @@ async function cycles(tx: DbOrTx, batchId: string): Promise<Finding[]> {
     tx,
     sql`SELECT c.phm_id::text || '/' || c.code AS "from", p.phm_id::text || '/' || p.code AS "to"
           FROM imp_cand c JOIN imp_cand p ON p.stm_id = c.master_pred
+         WHERE c.seq IS NULL
+        UNION
+        SELECT c.phm_id::text || '/' || c.code, p.phm_id::text || '/' || p.code
+          FROM imp_cand c JOIN step_dependencies_master_sdm d ON d.stm_id = c.stm_id JOIN imp_cand p ON p.stm_id = d.stm_id_predecessor
          WHERE c.seq IS NULL ORDER BY 1`,
   );
   const edges = [...fileEdges, ...planEdges];
