@@ -22,6 +22,7 @@ import {
   scheduleIdInput,
 } from '../services/imports/schedules';
 import { importTemplates } from '../services/imports/templates';
+import { finishUpload, getUpload, startUpload, startUploadInput, uploadIdInput, uploadPart, uploadPartInput } from '../services/imports/uploads';
 import { exportMasterPlanJson, masterPlanJsonInput } from '../services/exports/master-plan-json';
 import { exportRunsheetCsv, exportRunsheetXlsx, runsheetExportInput } from '../services/exports/runsheet-files';
 import { op, type OperationMap } from './operation';
@@ -34,6 +35,11 @@ function adminOp<S extends z.ZodType, R>(schema: S, run: (ctx: ServiceContext, i
 export const importOperations = {
   'imports/templates': adminOp(z.strictObject({}), async () => importTemplates()),
   'imports/upload': adminOp(uploadImportInput, uploadImport),
+  // Files larger than one call: announced, sent in parts, then finished into a batch.
+  'imports/uploads/start': adminOp(startUploadInput, startUpload),
+  'imports/uploads/part': adminOp(uploadPartInput, uploadPart),
+  'imports/uploads/get': adminOp(uploadIdInput, getUpload),
+  'imports/uploads/finish': adminOp(uploadIdInput, finishUpload),
   'imports/continue': adminOp(batchIdInput, continueImport),
   'imports/promote': adminOp(batchIdInput, promoteImport),
   'imports/rollback': adminOp(batchIdInput, rollbackImport),

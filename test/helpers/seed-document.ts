@@ -41,6 +41,8 @@ export const TABLES_ADDED_LATER: Readonly<Record<string, string>> = {
   step_dependencies_master_sdm: '0009_step_dependencies',
   step_dependencies_instance_sdi: '0009_step_dependencies',
   plan_backout_markers_master_pbm: '0009_step_dependencies',
+  import_uploads_iup: '0010_import_uploads',
+  import_upload_parts_iupp: '0010_import_uploads',
 };
 
 export interface SeedColumn {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { masterPlans } from './master';
 import { auditColumns, withTz } from './columns';
 
@@ -403,3 +403,50 @@ export type ImportRollbackActionRow = typeof importRollbackActions.$inferSelect;
 export type NewImportRollbackActionRow = typeof importRollbackActions.$inferInsert;
 export type ImportEntityDependencyRow = typeof importEntityDependencies.$inferSelect;
 export type NewImportEntityDependencyRow = typeof importEntityDependencies.$inferInsert;
+
+/** An import upload sent in parts (migration 0010): the files announced and the batch it became. */
+export const importUploads = pgTable(
+  'import_uploads_iup',
+  {
+    id: uuid('iup_id').primaryKey().defaultRandom(),
+    masterPlanId: uuid('plm_id')
+      .notNull()
+      .references(() => masterPlans.id, { onDelete: 'cascade' }),
+    format: varchar('iup_format', { length: 10 }).notNull(),
+    files: jsonb('iup_files').$type<Array<{ name: string; bytes: number }>>().notNull(),
+    options: jsonb('iup_options').$type<{ priority?: number; chunkSize?: number; createMissing?: boolean }>().notNull().default(sql`'{}'::jsonb`),
+    status: varchar('iup_status', { length: 20 }).notNull().default('RECEIVING'),
+    batchId: uuid('imb_id').references(() => importBatches.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('iup_expires_at', withTz).notNull(),
+    ...auditColumns(),
+  },
+  (t) => [
+    index('idx_iup_plm_id').on(t.masterPlanId),
+    index('idx_iup_expires_at').on(t.expiresAt),
+    index('idx_iup_imb_id').on(t.batchId),
+    index('idx_iup_audit').on(t.createdAt),
+    check('import_uploads_iup_iup_format_check', sql`${t.format} IN ('CSV', 'JSON')`),
+    check('import_uploads_iup_iup_files_check', sql`jsonb_typeof(${t.files}) = 'array' AND jsonb_array_length(${t.files}) BETWEEN 1 AND 2`),
+    check('import_uploads_iup_iup_status_check', sql`${t.status} IN ('RECEIVING', 'FINISHED')`),
+  ],
+);
+
+export const importUploadParts = pgTable(
+  'import_upload_parts_iupp',
+  {
+    uploadId: uuid('iup_id')
+      .notNull()
+      .references(() => importUploads.id, { onDelete: 'cascade' }),
+    file: smallint('iupp_file').notNull(),
+    index: integer('iupp_index').notNull(),
+    bytes: integer('iupp_bytes').notNull(),
+    content: text('iupp_content').notNull(),
+    createdAt: timestamp('created_at', withTz).defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'import_upload_parts_iupp_pkey', columns: [t.uploadId, t.file, t.index] }),
+    check('import_upload_parts_iupp_iupp_file_check', sql`${t.file} >= 0 AND ${t.file} <= 1`),
+    check('import_upload_parts_iupp_iupp_index_check', sql`${t.index} >= 0`),
+    check('import_upload_parts_iupp_iupp_bytes_check', sql`${t.bytes} >= 0`),
+  ],
+);

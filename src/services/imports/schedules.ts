@@ -20,6 +20,7 @@ import { readCsvPair } from './csv-source';
 import { readJsonDocument } from './json-source';
 import { assertCanImport } from './permissions';
 import { actorByCode, advanceImportQueue } from './queue';
+import { purgeExpiredUploads } from './uploads';
 import { firstExecution, isRecurring, nextExecution, parseScheduleExpression } from './schedule-expression';
 import { IMPORT_FORMATS, type UploadedFile } from './types';
 
@@ -368,5 +369,6 @@ export async function runDueSchedules(db: Db, now: Date): Promise<ScheduleRunRes
     results.push(outcome);
   }
   await advanceImportQueue(db, now);
+  await purgeExpiredUploads(db, now);
   return results;
 }

@@ -8,6 +8,7 @@ import { ProblemMessage } from '../../shared/admin-dialogs';
 import { AdminTable } from '../../shared/admin-table';
 import { umig, type UmigData, type UmigPayload } from '../../shared/api';
 import { look } from '../../shared/look';
+import { uploadInParts } from '../../shared/upload-parts';
 import { downloadText, extraStyles as styles, menuPortal, StatusText, timeText } from './admin-extras';
 
 /**
@@ -149,7 +150,16 @@ export function Imports() {
     const masterPlanId = planId;
     void run('upload', async () => {
       const contents = await Promise.all(files.map(async (file) => ({ name: file.name, content: await file.text() })));
-      return umig('imports/upload', { masterPlanId, format: format.format, files: contents, ...(chunk !== undefined ? { chunkSize: chunk } : {}) });
+      // In parts, so files of up to 20 MB fit the service's and Forge's per-call limits.
+      return uploadInParts(
+        {
+          start: (payload) => umig('imports/uploads/start', payload),
+          part: (payload) => umig('imports/uploads/part', payload),
+          finish: (payload) => umig('imports/uploads/finish', payload),
+        },
+        { masterPlanId, format: format.format, files: contents, ...(chunk !== undefined ? { chunkSize: chunk } : {}) },
+        (sent, total) => setStatus(`Sending the files: ${Math.round((sent / Math.max(total, 1)) * 100)}%…`),
+      );
     });
   }
 
