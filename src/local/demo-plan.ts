@@ -198,6 +198,16 @@ const APPLICATIONS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Three capital letters, preferring the person's initials, never one already taken. */
+/**
+ * Step numbers run 10 apart through the whole plan and all have the same number of digits, so a
+ * search for one code (e.g. "TRT-1250") never also finds a longer one ("TRT-12500").
+ */
+export function firstStepNumber(totalSteps: number): number {
+  let digits = String(totalSteps * 10).length;
+  if (String(10 ** (digits - 1) + (totalSteps - 1) * 10).length > digits) digits += 1;
+  return 10 ** (digits - 1);
+}
+
 function userCode(first: string, last: string, taken: Set<string>): string {
   const letters = (text: string) => text.normalize('NFD').replace(/[^A-Za-z]/g, '').toUpperCase();
   const f = letters(first);
@@ -226,7 +236,7 @@ function assertSizes(options: DemoPlanOptions): void {
     const value = options[key] as number;
     if (!Number.isInteger(value) || value < min) throw new Error(`${key} must be a whole number of at least ${min}.`);
   }
-  if (options.stepsPerPhase * 10 > 2_000_000_000) throw new Error('stepsPerPhase is too large for step numbers.');
+  if (options.sequences * options.phasesPerSequence * options.stepsPerPhase * 20 > 2_000_000_000) throw new Error('The plan is too large for step numbers.');
 }
 
 export async function generateMasterPlan(db: Db, options: DemoPlanOptions): Promise<DemoPlan> {
@@ -412,6 +422,7 @@ async function generateInTransaction(tx: DbOrTx, options: DemoPlanOptions): Prom
   let previousStepId: string | null = null;
   let stepOrdinal = 0;
   const totalSteps = options.sequences * options.phasesPerSequence * options.stepsPerPhase;
+  const firstNumber = firstStepNumber(totalSteps);
   for (let s = 0; s < options.sequences; s++) {
     const sequenceId = randomUUID();
     const sequenceName = SEQUENCE_NAMES[s] ?? `Sequence ${s + 1}`;
@@ -442,7 +453,8 @@ async function generateInTransaction(tx: DbOrTx, options: DemoPlanOptions): Prom
         const stepId = randomUUID();
         const [typeCode, action] = random.pick(ACTIONS);
         const system = SYSTEMS[(stepOrdinal + p) % SYSTEMS.length]!;
-        const number = (n + 1) * 10;
+        // Numbered through the whole plan, as real runbooks are: one code, one step.
+        const number = firstNumber + stepOrdinal * 10;
         const ownerTeamId = random.pick(teamIds);
         // Mostly a chain; now and then a step runs in parallel with the previous one.
         const predecessorId = n >= 2 && random.chance(0.2) ? phaseStepIds[n - 2]! : (phaseStepIds[n - 1] ?? previousStepId);

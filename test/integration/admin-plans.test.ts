@@ -99,7 +99,7 @@ describe('admin migrations and master plans', () => {
       expect(await countRows(masterSteps)).toBe(12);
     });
 
-    it('shows and stores the step code, and keeps it unique per phase', async () => {
+    it('shows and stores the step code, and keeps it unique within the master plan', async () => {
       const phaseId = s.phases[0]!.masterId;
       const step = expectOk(await s.call(ADMIN, 'admin/masterSteps/create', { phaseId, stepTypeCode: 'CHK', number: 5, name: 'Check backups' }));
       expect(step).toMatchObject({ code: 'CHK-005', impactedTeamIds: [], iterationTypeCodes: [], labelIds: [] });
@@ -121,9 +121,15 @@ describe('admin migrations and master plans', () => {
       for (const bad of [{ number: -1 }, { number: 1.5 }, { stepTypeCode: 'trt' }, { stepTypeCode: 'TR-' }, { durationMinutes: -5 }]) {
         expect(codeOf(await s.callRaw(ADMIN, 'admin/masterSteps/create', { phaseId, stepTypeCode: 'TRT', number: 1, name: 'X', ...bad }))).toBe('VALIDATION');
       }
-      // The same code in another phase is fine.
-      const elsewhere = expectOk(await s.call(ADMIN, 'admin/masterSteps/create', { phaseId: s.phases[1]!.masterId, stepTypeCode: 'CHK', number: 5, name: 'Check again' }));
-      expect(elsewhere.code).toBe('CHK-005');
+      // The same code in another phase of the plan is refused too (codes are unique per plan); another plan may reuse it.
+      const elsewhere = await s.call(ADMIN, 'admin/masterSteps/create', { phaseId: s.phases[1]!.masterId, stepTypeCode: 'CHK', number: 5, name: 'Check again' });
+      expect(codeOf(elsewhere)).toBe('CONFLICT');
+      expect(messageOf(elsewhere)).toBe('Step CHK-005 already exists in phase "Phase 1.1" of this master plan; a step code names one step of a plan, so choose another number.');
+      const otherPhaseStep = expectOk(await s.call(ADMIN, 'admin/masterSteps/create', { phaseId: s.phases[1]!.masterId, stepTypeCode: 'CHK', number: 6, name: 'Check again' }));
+      const clash = await s.call(ADMIN, 'admin/masterSteps/update', { id: otherPhaseStep.id, expectedUpdatedAt: otherPhaseStep.updatedAt, number: 5 });
+      expect(messageOf(clash)).toBe('Step CHK-005 already exists in phase "Phase 1.1" of this master plan; a step code names one step of a plan, so choose another number.');
+      const [unchangedOther] = await s.db.select().from(masterSteps).where(eq(masterSteps.id, otherPhaseStep.id));
+      expect(unchangedOther).toMatchObject({ code: 'CHK-006', number: 6 });
       expect(await countRows(masterSteps)).toBe(before + 1);
       const renumbered = expectOk(await s.call(ADMIN, 'admin/masterSteps/update', { id: step.id, expectedUpdatedAt: step.updatedAt, number: 7 }));
       expect(renumbered.code).toBe('CHK-007');

@@ -116,6 +116,8 @@ describe('import validation', () => {
       'steps.csv:14:step_type:CONFLICTING_VALUES',
       'steps.csv:15:-:FIELD_COUNT',
       'steps.csv:15:phase_id:REQUIRED',
+      'steps.csv:16:step_id:STEP_CODE_IN_OTHER_PHASE',
+      'steps.csv:17:step_id:STEP_CODE_IN_OTHER_PHASE',
       'steps.csv:18:predecessor:AMBIGUOUS_PREDECESSOR',
       'steps.csv:19:phase_id:AMBIGUOUS_PHASE',
     ]);
@@ -124,10 +126,13 @@ describe('import validation', () => {
     expect(sentence(3, 'UNKNOWN_PHASE')).toBe('The plan has no phase "Nowhere"; write the phase name, or "Sequence name / Phase name".');
     expect(sentence(7, 'PREDECESSOR_CYCLE')).toBe('Predecessors form a circle: TRT-010 (Cutover weekend / Data migration) → TRT-020 (Cutover weekend / Data migration) → TRT-010 (Cutover weekend / Data migration).');
     expect(sentence(6, 'DUPLICATE_STEP')).toBe('Step PRE-010 appears twice in the same phase (first on line 2).');
+    expect(sentence(16, 'STEP_CODE_IN_OTHER_PHASE')).toBe(
+      'Step "CHK-030" already exists in phase "Fallback / Freeze" of this plan; a step code names one step of a plan, so choose another number.',
+    );
     expect(sentence(18, 'AMBIGUOUS_PREDECESSOR')).toBe('Several phases have a step "CHK-030"; write the predecessor as "Phase name / CHK-030".');
     const [batch] = await s.db.select().from(importBatches).where(eq(importBatches.id, view.batchId));
     expect(batch!.validationReport).toEqual(view.report);
-    expect(batch!.errorCount).toBe(37);
+    expect(batch!.errorCount).toBe(39);
   });
 
   it('reports JSON problems with the line of the value and its path', async () => {

@@ -72,6 +72,8 @@ function message(finding: Finding): string {
       return `Unknown iteration type ${value}.`;
     case 'DUPLICATE_STEP':
       return `Step ${finding.value} appears twice in the same phase (first on line ${finding.extra}).`;
+    case 'STEP_CODE_IN_OTHER_PHASE':
+      return `Step ${value} already exists in phase ${quote(finding.extra ?? '')} of this plan; a step code names one step of a plan, so choose another number.`;
     case 'UNKNOWN_PREDECESSOR':
       return `Predecessor ${value} is neither in the file nor in the plan.`;
     case 'AMBIGUOUS_PREDECESSOR':
@@ -142,6 +144,11 @@ async function findings(tx: DbOrTx, format: ImportFormat): Promise<Finding[]> {
                        FROM imp_step WHERE code IS NOT NULL
                      WINDOW w AS (PARTITION BY coalesce(phm_id::text, lower(btrim(phase_ref)), ''), code ORDER BY seq)) d
               WHERE rn > 1`),
+    // A new step may not take a code another phase of the plan holds (or will hold after the import).
+    () => list(sql`SELECT DISTINCT ON (st.seq) 'S' AS kind, st.seq, 'code' AS field, 'STEP_CODE_IN_OTHER_PHASE' AS rule, st.code AS value, c.phase_label AS extra
+               FROM imp_step st JOIN imp_cand c ON c.code = st.code AND c.phm_id <> st.phm_id
+              WHERE st.existing_id IS NULL AND st.phm_id IS NOT NULL AND st.stt IS NOT NULL
+              ORDER BY st.seq, c.sqo, c.pho`),
     () => list(sql`SELECT 'S' AS kind, seq, 'predecessor' AS field,
                     CASE WHEN matches = 0 THEN 'UNKNOWN_PREDECESSOR' ELSE 'AMBIGUOUS_PREDECESSOR' END AS rule,
                     CASE WHEN matches = 0 THEN pred_ref ELSE p_ref_code END AS value, NULL AS extra

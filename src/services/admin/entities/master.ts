@@ -2,6 +2,7 @@ import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { createInsertSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import type { DbOrTx, Tx } from '../../../db/client';
+import { findStepWithCode } from '../../../db/repositories/master-steps';
 import {
   masterControls,
   masterInstructions,
@@ -204,8 +205,8 @@ const stepFields = z.strictObject({
 });
 
 /**
- * Master steps are known by their code (stt_code + stm_number, e.g. TRT-010), unique within a
- * phase as the seed's unique index says; stm_code is kept equal to it. Impacted teams, iteration
+ * Master steps are known by their code (stt_code + stm_number, e.g. TRT-010), unique within the
+ * master plan (the seed's unique index says only "within a phase"); stm_code is kept equal to it. Impacted teams, iteration
  * types and labels are changed through the admin/step… link resolvers and shown here.
  */
 export const masterStepEntity = defineEntity({
@@ -241,6 +242,18 @@ export const masterStepEntity = defineEntity({
   nameOf: (row) => [stepCodeOf(row), row.name].filter(Boolean).join(' '),
   async check(next, { tx, previous }) {
     const phase = await phaseWithPlan(tx, next.phaseId);
+    const codeChanged = !previous || next.stepTypeCode !== previous.stepTypeCode || next.number !== previous.number;
+    if (codeChanged && next.stepTypeCode != null && next.number != null) {
+      // Writers of master steps are serialised (crud's table lock), so this check holds.
+      const holder = await findStepWithCode(tx, phase.planId, { stepTypeCode: next.stepTypeCode, number: next.number }, previous?.id);
+      if (holder) {
+        throw domainError(
+          'CONFLICT',
+          `Step ${stepCodeOf(next)} already exists in phase "${holder.phaseName ?? ''}" of this master plan; a step code names one step of a plan, so choose another number.`,
+          { fields: ['stepTypeCode', 'number'] },
+        );
+      }
+    }
     if (previous && next.phaseId !== previous.phaseId) {
       const before = await phaseWithPlan(tx, previous.phaseId);
       if (before.planId !== phase.planId) throw domainError('VALIDATION', 'A step can only move to another phase of its own master plan.');
