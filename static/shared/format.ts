@@ -46,22 +46,6 @@ export function plannedEnd(startIso: string | null, durationMinutes: number | nu
   return Number.isNaN(start) ? null : new Date(start + durationMinutes * 60_000).toISOString();
 }
 
-/**
- * A text color readable on a background given as #RRGGBB (the status colors of status_sts), by
- * WCAG relative luminance; undefined when the color cannot be read.
- */
-export function readableTextOn(background: string | null | undefined): string | undefined {
-  const match = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(background?.trim() ?? '');
-  if (!match) return undefined;
-  const channel = (hex: string) => {
-    const value = parseInt(hex, 16) / 255;
-    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
-  };
-  const luminance = 0.2126 * channel(match[1]!) + 0.7152 * channel(match[2]!) + 0.0722 * channel(match[3]!);
-  // Contrast against white (1.05 / (L + 0.05)) vs against near-black (#172B4D, L ~ 0.024).
-  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.074 ? '#FFFFFF' : '#172B4D';
-}
-
 export function normalizeColor(color: string | null | undefined): string | undefined {
   const value = color?.trim();
   if (!value) return undefined;

@@ -237,6 +237,21 @@ describe('admin reference data', () => {
       expect(codeOf(await s.callRaw(ADMIN, 'admin/statuses/update', { id: 1, expectedUpdatedAt: recoloured.updatedAt, color: 'orange' }))).toBe('VALIDATION');
     });
 
+    it('refuses a status colour no lozenge text can be read on (4.5:1), and changes nothing', async () => {
+      const before = expectOk(await s.call(ADMIN, 'admin/statuses/get', { id: 25 }));
+      expect(before).toMatchObject({ name: 'FAILED', color: '#C9372C' });
+      const recolour = await s.callRaw(ADMIN, 'admin/statuses/update', { id: 25, expectedUpdatedAt: before.updatedAt, color: '#FF0000' });
+      expect(codeOf(recolour)).toBe('VALIDATION');
+      expect(JSON.stringify(recolour)).toContain('Text on #FF0000 reaches only 4.05:1 contrast, white or dark; choose a darker or a lighter colour (at least 4.5:1).');
+      const created = await s.callRaw(ADMIN, 'admin/statuses/create', { name: 'GREYED', color: '#808080', type: 'Step' });
+      expect(codeOf(created)).toBe('VALIDATION');
+      expect(JSON.stringify(created)).toContain('Text on #808080 reaches only 4.10:1');
+      expect(expectOk(await s.call(ADMIN, 'admin/statuses/get', { id: 25 }))).toEqual(before);
+      expect(await s.db.select({ n: count() }).from(statuses).where(eq(statuses.name, 'GREYED'))).toEqual([{ n: 0 }]);
+      // Dark and light extremes stay allowed.
+      expectOk(await s.call(ADMIN, 'admin/statuses/update', { id: 25, expectedUpdatedAt: before.updatedAt, color: '#AE2E24' }));
+    });
+
     it('keeps status names unique per type and refuses deleting a status in use', async () => {
       expect(messageOf(await s.call(ADMIN, 'admin/statuses/create', { name: 'TODO', color: '#111111', type: 'Step' }))).toBe('A step status named "TODO" already exists.');
       const onHold = expectOk(await s.call(ADMIN, 'admin/statuses/create', { name: 'ON_HOLD', color: '#111111', type: 'Migration' }));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MIGRATIONS_DIR } from '../../src/db/migrator';
+import { statusColorProblem } from '../../src/domain/look/contrast';
 import { loadSeedDocument, type SeedDocument } from '../helpers/seed-document';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-database';
 
@@ -17,14 +18,15 @@ const STEP = [
   ['TODO', '#FFFF00'],
   ['IN_PROGRESS', '#0066CC'],
   ['COMPLETED', '#00AA00'],
-  ['FAILED', '#FF0000'],
+  // The seed's #FF0000, made readable by 0012 (white text at 5.16:1).
+  ['FAILED', '#C9372C'],
   ['BLOCKED', '#FF6600'],
   ['CANCELLED', '#CC0000'],
 ] as const;
 const CONTROL = [
   ['TODO', '#FFFF00'],
   ['PASSED', '#00AA00'],
-  ['FAILED', '#FF0000'],
+  ['FAILED', '#C9372C'],
   ['CANCELLED', '#CC0000'],
 ] as const;
 
@@ -69,6 +71,12 @@ describe('reference data', () => {
     expect(EXPECTED_STATUSES).toHaveLength(31);
     expect(EXPECTED_STATUSES[30]).toEqual({ sts_id: 31, sts_name: 'CANCELLED', sts_color: '#CC0000', sts_type: 'Control' });
     expect(await rows('SELECT sts_id, sts_name, sts_color, sts_type FROM status_sts ORDER BY sts_id')).toEqual(EXPECTED_STATUSES);
+  });
+
+  it('gives every seeded status a colour that lozenge text can be read on (4.5:1)', async () => {
+    const found = await rows<{ sts_color: string }>('SELECT sts_color FROM status_sts ORDER BY sts_id');
+    expect(found).toHaveLength(31);
+    expect(found.filter((row) => statusColorProblem(row.sts_color) !== null)).toEqual([]);
   });
 
   it('has the roles ADMIN, NORMAL and PILOT', async () => {

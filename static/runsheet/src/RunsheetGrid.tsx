@@ -3,7 +3,8 @@ import { token } from '@atlaskit/tokens';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { Runsheet, StatusInfo } from '../../shared/api';
-import { formatFullTime, formatMinutes, formatTime } from '../../shared/format';
+import { formatFullTime, formatMinutes, formatTime, statusLabel } from '../../shared/format';
+import { look } from '../../shared/look';
 import { StatusLozenge } from '../../shared/status-lozenge';
 import type { Row, StepEntry } from './model';
 
@@ -80,6 +81,9 @@ export function RunsheetGrid({ rows, lookups, selectedStepId, onOpenStep, onTogg
     if (!element) return;
     focusPending.current = false;
     element.focus({ preventScroll: true });
+    // Into view in the grid (its scroll-padding keeps it clear of the sticky header) and in the
+    // frame: the virtualizer's own scroll only brings the row near, and the frame may be shorter.
+    element.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   });
 
   const moveTo = useCallback(
@@ -149,6 +153,7 @@ export function RunsheetGrid({ rows, lookups, selectedStepId, onOpenStep, onTogg
       style={{
         height,
         overflow: 'auto',
+        scrollPaddingTop: HEADER_HEIGHT,
         position: 'relative',
         border: `1px solid ${token('color.border', '#0B120E24')}`,
         borderRadius: token('radius.small', '0.25rem'),
@@ -302,6 +307,29 @@ function PhaseGate({ phase }: { phase: Extract<Row, { kind: 'phase' }>['phase'] 
   );
 }
 
+/**
+ * What a focused step row says: what a sighted user reads across the row (code and name, status,
+ * owner, times, checklist progress, gate), in that order, so a screen reader user hears the
+ * status first without moving cell by cell.
+ */
+export function stepRowLabel(entry: StepEntry, statusName: string, owner: string, planned: { start: string; end: string } | undefined, lookups: Pick<Lookups, 'typeName'>): string {
+  const { step, phase } = entry;
+  const parts = [
+    `Step ${step.code ?? ''} ${step.name ?? ''}`.replace(/\s+/g, ' ').trim(),
+    statusLabel(statusName),
+    `owner ${owner === '—' ? 'none' : owner}`,
+  ];
+  if (step.typeCode) parts.push(`type ${lookups.typeName.get(step.typeCode) ?? step.typeCode}`);
+  if (step.durationMinutes !== null) parts.push(`duration ${formatMinutes(step.durationMinutes)}`);
+  if (planned) parts.push(`planned ${planned.start} to ${planned.end}`);
+  if (step.startTime) parts.push(`started ${formatTime(step.startTime)}`);
+  if (step.endTime) parts.push(`ended ${formatTime(step.endTime)}`);
+  parts.push(step.instructions.total === 0 ? 'no instructions' : `${step.instructions.done} of ${step.instructions.total} instructions done`);
+  if (phase.blocked) parts.push(`phase gate shut by ${phase.blockedBy.join(', ')}`);
+  else if (phase.controls.total > 0) parts.push(`controls ${phase.controls.passed} of ${phase.controls.total} passed`);
+  return parts.join(', ');
+}
+
 interface StepRowProps {
   entry: StepEntry;
   index: number;
@@ -327,7 +355,7 @@ const StepRow = memo(function StepRow({ entry, index, offset, size, tabIndex, se
       aria-rowindex={index + 2}
       aria-level={3}
       aria-selected={selected}
-      aria-label={`Step ${step.code ?? ''} ${step.name ?? ''}`.replace(/\s+/g, ' ').trim()}
+      aria-label={stepRowLabel(entry, status.name, owner, planned, lookups)}
       data-row-index={index}
       data-row-kind="step"
       data-step-id={step.id}
@@ -372,8 +400,15 @@ const StepRow = memo(function StepRow({ entry, index, offset, size, tabIndex, se
       <div role="gridcell" style={cell} title={step.startTime ? `${formatFullTime(step.startTime)} – ${formatFullTime(step.endTime)}` : undefined}>
         {step.startTime ? `${formatTime(step.startTime)} – ${step.endTime ? formatTime(step.endTime) : '…'}` : '—'}
       </div>
-      <div role="gridcell" style={cell} aria-label={`${done} of ${total} instructions done`}>
-        {total === 0 ? '—' : `${done}/${total}`}
+      <div role="gridcell" style={cell}>
+        {total === 0 ? (
+          <span aria-label="No instructions">—</span>
+        ) : (
+          <>
+            <span aria-hidden="true">{`${done}/${total}`}</span>
+            <span style={look.visuallyHidden}>{`${done} of ${total} instructions done`}</span>
+          </>
+        )}
       </div>
       <div role="gridcell" style={cell}>
         {phase.blocked ? (

@@ -2,6 +2,7 @@ import { asc, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { iterationTypes, migrations, migrationTypes, statuses, stepTypes } from '../../../db/schema';
 import { domainError } from '../../../domain/errors';
+import { statusColorProblem } from '../../../domain/look/contrast';
 import { describeStatusId, type StatusKind } from '../../../domain/statuses';
 import { byUpdatedAt } from '../concurrency';
 import { defineEntity, plain } from '../crud';
@@ -100,7 +101,11 @@ export const STATUS_KINDS = ['Migration', 'Iteration', 'Plan', 'Sequence', 'Phas
 
 const statusFields = z.strictObject({
   name: nameOf(statuses.name).regex(/^[A-Z][A-Z0-9_]*$/, 'A status name is written in capitals, e.g. ON_HOLD.'),
-  color: hexColor,
+  // Lozenges show the status name on this colour: refuse one no text colour can be read on.
+  color: hexColor.superRefine((color, context) => {
+    const problem = statusColorProblem(color);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
   type: z.enum(STATUS_KINDS),
 });
 
