@@ -171,7 +171,8 @@ describe('imports running at the same time', () => {
     const cursor = async (batchId: string) =>
       (expectData(await caller.call(admin, 'imports/get', { batchId })).stages.find((stage) => stage.stage === 'STAGE')?.cursor as { steps: number }).steps;
     expect([await cursor(low.batchId), await cursor(high.batchId)]).toEqual([1, 1]);
-    const work = await advanceImportQueue(s.db, new Date(), 1);
+    // One round (no time budget): one unit of work, for the highest priority first.
+    const work = await advanceImportQueue(s.db, new Date(), 1, 0);
     expect(work).toEqual([{ batchId: high.batchId, status: 'UPLOADED' }]);
     expect([await cursor(low.batchId), await cursor(high.batchId)]).toEqual([1, 2]);
   });

@@ -162,3 +162,36 @@ export async function releasePlanLock(tx: DbOrTx, planId: string, requestId: str
     );
 }
 
+
+/**
+ * The import writing the plan's master, if any: one holding its lock, or one whose promotion is
+ * under way even if its lock has lapsed (a crashed worker; housekeeping resumes it). Its master is
+ * half-written until it finishes or is rolled back.
+ */
+export async function importWritingPlan(tx: DbOrTx, planId: string, now: Date): Promise<LockHolder | null> {
+  const held = await runningImport(tx, planId, now);
+  if (held) return held;
+  const [promoting] = await tx
+    .select({ batchId: importBatches.id, requestId: importBatches.queueRequestId, by: importBatches.createdBy, since: importBatches.startedAt })
+    .from(importBatches)
+    .where(and(eq(importBatches.masterPlanId, planId), eq(importBatches.status, 'PROMOTING')))
+    .limit(1);
+  if (!promoting) return null;
+  return { batchId: promoting.batchId, requestId: promoting.requestId ?? promoting.batchId, by: promoting.by, since: promoting.since, expiresAt: now };
+}
+
+/**
+ * Refuses `doing` ("This master plan cannot be instantiated now") while an import writes the plan.
+ * Instantiation and master edits call it inside their transaction.
+ */
+export async function refuseWhileImporting(tx: DbOrTx, planId: string, now: Date, doing: string): Promise<void> {
+  const holder = await importWritingPlan(tx, planId, now);
+  if (!holder) return;
+  const who = holder.by ? `, started by ${holder.by}` : '';
+  const since = holder.since ? ` at ${holder.since.toISOString()}` : '';
+  throw domainError(
+    'CONFLICT',
+    `${doing}: import ${holder.batchId ?? holder.requestId}${who}${since}, is writing it. Try again when that import has finished or was rolled back.`,
+    { batchId: holder.batchId, by: holder.by, since: holder.since?.toISOString() ?? null },
+  );
+}

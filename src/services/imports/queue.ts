@@ -37,12 +37,41 @@ export interface QueueWork {
   error?: string;
 }
 
+/** How long one housekeeping run keeps moving imports on (Forge's scheduled trigger allows 55 s). */
+export const QUEUE_BUDGET_MS = 20_000;
+
 /**
- * Gives each unfinished batch one more unit of work (and promotes validated scheduled ones), by
- * queue priority. Returns what it touched; failures are recorded on the batch and reported here.
+ * Moves unfinished batches on (and promotes validated scheduled ones), by queue priority, unit
+ * after unit until nothing is left or `budgetMs` has passed: a promotion a crashed worker left
+ * half-way finishes in one housekeeping run, not one chunk per run. A batch that fails is recorded
+ * on the batch, reported here and not tried again in this run. Returns what it touched.
  */
-export async function advanceImportQueue(db: Db, now: Date, limit = 10): Promise<QueueWork[]> {
-  const pending = await queryRows<{ batch_id: string; status: string; created_by: string; auto_promote: boolean }>(
+export async function advanceImportQueue(db: Db, now: Date, limit = 10, budgetMs = QUEUE_BUDGET_MS): Promise<QueueWork[]> {
+  const started = Date.now();
+  const work: QueueWork[] = [];
+  const failed = new Set<string>();
+  // At least one round, whatever the budget; budgetMs 0 gives each batch exactly one unit.
+  for (let round = 0; round === 0 || Date.now() - started < budgetMs; round++) {
+    const pending = (await pendingBatches(db, limit + failed.size)).filter((item) => !failed.has(item.batch_id)).slice(0, limit);
+    if (pending.length === 0) break;
+    for (const item of pending) {
+      try {
+        const actor = await actorByCode(db, item.created_by);
+        if (item.status === 'VALIDATED') await startPromotion(db, actor, item.batch_id, now);
+        else await advanceBatch(db, actor, item.batch_id, now);
+        work.push({ batchId: item.batch_id, status: item.status });
+      } catch (error) {
+        failed.add(item.batch_id);
+        work.push({ batchId: item.batch_id, status: item.status, error: error instanceof Error ? error.message : String(error) });
+      }
+      if (Date.now() - started >= budgetMs) break;
+    }
+  }
+  return work;
+}
+
+async function pendingBatches(db: Db, limit: number) {
+  return queryRows<{ batch_id: string; status: string; created_by: string; auto_promote: boolean }>(
     db,
     sql`SELECT b.imb_id AS batch_id, b.imb_status AS status, b.created_by,
                coalesce((q.iqm_configuration->>'autoPromote')::boolean, false) AS auto_promote
@@ -54,16 +83,4 @@ export async function advanceImportQueue(db: Db, now: Date, limit = 10): Promise
          ORDER BY q.iqm_priority DESC, q.iqm_requested_at, q.iqm_id
          LIMIT ${limit}`,
   );
-  const work: QueueWork[] = [];
-  for (const item of pending) {
-    try {
-      const actor = await actorByCode(db, item.created_by);
-      if (item.status === 'VALIDATED') await startPromotion(db, actor, item.batch_id, now);
-      else await advanceBatch(db, actor, item.batch_id, now);
-      work.push({ batchId: item.batch_id, status: item.status });
-    } catch (error) {
-      work.push({ batchId: item.batch_id, status: item.status, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return work;
 }

@@ -10,6 +10,7 @@ import { copyDependenciesToInstance } from '../../db/repositories/dependencies';
 import { formatStepCode } from '../../domain/execution/step-code';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
+import { refuseWhileImporting } from '../imports/locks';
 
 export const instantiatePlanInput = z.strictObject({
   iterationId: z.uuid(),
@@ -57,6 +58,8 @@ export async function instantiatePlan(ctx: ServiceContext, input: InstantiatePla
       .from(masterPlans)
       .where(eq(masterPlans.id, input.masterPlanId));
     if (!plan) throw domainError('NOT_FOUND', 'That master plan does not exist.');
+    // A plan an import is still writing would be copied half-done.
+    await refuseWhileImporting(tx, plan.id, ctx.now(), `Master plan "${plan.name}" cannot be instantiated now`);
 
     const existing = await tx
       .select({ id: planInstances.id, name: planInstances.name })

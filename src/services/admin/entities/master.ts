@@ -14,6 +14,7 @@ import {
   masterSteps,
   stepLabels,
 } from '../../../db/schema';
+import { refuseWhileImporting } from '../../imports/locks';
 import { domainError } from '../../../domain/errors';
 import { formatStepCode } from '../../../domain/execution/step-code';
 import { CONTAINER_STATUS_ID } from '../../../domain/statuses';
@@ -21,6 +22,38 @@ import { byUpdatedAt } from '../concurrency';
 import { defineEntity, plain } from '../crud';
 import { clearable, codeOf, lengthOf, LONG_TEXT_MAX, nameOf, textOf, wholeNumber } from '../fields';
 import { expectNoCycle, expectStatusKind, withPredecessor } from '../rules';
+
+/** The master plan a sequence, phase or step belongs to. */
+async function planIdOf(tx: DbOrTx, ref: { sequenceId?: string | null; phaseId?: string | null; stepId?: string | null }): Promise<string | null> {
+  const [row] = ref.sequenceId
+    ? await tx.select({ planId: masterSequences.planId }).from(masterSequences).where(eq(masterSequences.id, ref.sequenceId))
+    : ref.phaseId
+      ? await tx
+          .select({ planId: masterSequences.planId })
+          .from(masterPhases)
+          .innerJoin(masterSequences, eq(masterSequences.id, masterPhases.sequenceId))
+          .where(eq(masterPhases.id, ref.phaseId))
+      : ref.stepId
+        ? await tx
+            .select({ planId: masterSequences.planId })
+            .from(masterSteps)
+            .innerJoin(masterPhases, eq(masterPhases.id, masterSteps.phaseId))
+            .innerJoin(masterSequences, eq(masterSequences.id, masterPhases.sequenceId))
+            .where(eq(masterSteps.id, ref.stepId))
+        : [];
+  return row?.planId ?? null;
+}
+
+/** A master an import is writing is refused to every other change until the import ends (docs/import-format.md). */
+async function refuseDuringImport(
+  tx: DbOrTx,
+  now: Date,
+  ref: { planId?: string | null; sequenceId?: string | null; phaseId?: string | null; stepId?: string | null },
+): Promise<void> {
+  const planId = ref.planId ?? (await planIdOf(tx, ref));
+  if (planId) await refuseWhileImporting(tx, planId, now, 'This master plan cannot be changed now');
+}
+
 
 /**
  * The master plan tree (plan > sequences > phases > steps > instructions; phase > controls).
@@ -48,9 +81,13 @@ export const masterPlanEntity = defineEntity({
   update: planFields.partial(),
   orderBy: [asc(masterPlans.name)],
   concurrency: byUpdatedAt(masterPlans),
+  async guardDelete(row, { tx, now }) {
+    await refuseDuringImport(tx, now, { planId: row.id });
+  },
   nameOf: (row) => row.name,
   prepare: (fields, { previous }) => (previous ? fields : { statusId: CONTAINER_STATUS_ID.Plan.PLANNING, ...fields }),
-  async check(next, { tx, previous }) {
+  async check(next, { tx, previous, now }) {
+    await refuseDuringImport(tx, now, { planId: next.id ?? null });
     if (!previous || next.statusId !== previous.statusId) await expectStatusKind(tx, next.statusId, 'Plan');
   },
   toView: (row) => plain(row),
@@ -78,8 +115,12 @@ export const masterSequenceEntity = defineEntity({
   },
   orderBy: [asc(masterSequences.planId), sql`${masterSequences.order} asc nulls last`, asc(masterSequences.name)],
   concurrency: byUpdatedAt(masterSequences),
+  async guardDelete(row, { tx, now }) {
+    await refuseDuringImport(tx, now, { planId: row.planId });
+  },
   nameOf: (row) => row.name ?? `Sequence ${row.order ?? ''}`.trim(),
-  async check(next, { tx, previous }) {
+  async check(next, { tx, previous, now }) {
+    await refuseDuringImport(tx, now, { planId: next.planId });
     if (!next.predecessorId || next.predecessorId === previous?.predecessorId) return;
     const chain = await tx
       .select({ id: masterSequences.id, predecessorId: masterSequences.predecessorId, name: masterSequences.name })
@@ -118,8 +159,12 @@ export const masterPhaseEntity = defineEntity({
   },
   orderBy: [asc(masterPhases.sequenceId), sql`${masterPhases.order} asc nulls last`, asc(masterPhases.name)],
   concurrency: byUpdatedAt(masterPhases),
+  async guardDelete(row, { tx, now }) {
+    await refuseDuringImport(tx, now, { sequenceId: row.sequenceId });
+  },
   nameOf: (row) => row.name ?? `Phase ${row.order ?? ''}`.trim(),
-  async check(next, { tx, previous }) {
+  async check(next, { tx, previous, now }) {
+    await refuseDuringImport(tx, now, { sequenceId: next.sequenceId });
     if (!next.predecessorId || next.predecessorId === previous?.predecessorId) return;
     const chain = await tx
       .select({ id: masterPhases.id, predecessorId: masterPhases.predecessorId, name: masterPhases.name })
@@ -239,8 +284,12 @@ export const masterStepEntity = defineEntity({
     const phase = await phaseWithPlan(tx, next.phaseId);
     return `Phase "${phase.name ?? ''}" already has a step ${stepCodeOf(next)}; choose another number.`;
   },
+  async guardDelete(row, { tx, now }) {
+    await refuseDuringImport(tx, now, { phaseId: row.phaseId });
+  },
   nameOf: (row) => [stepCodeOf(row), row.name].filter(Boolean).join(' '),
-  async check(next, { tx, previous }) {
+  async check(next, { tx, previous, now }) {
+    await refuseDuringImport(tx, now, { phaseId: next.phaseId });
     const phase = await phaseWithPlan(tx, next.phaseId);
     const codeChanged = !previous || next.stepTypeCode !== previous.stepTypeCode || next.number !== previous.number;
     if (codeChanged && next.stepTypeCode != null && next.number != null) {
@@ -310,7 +359,13 @@ export const masterControlEntity = defineEntity({
   },
   orderBy: [asc(masterControls.phaseId), sql`${masterControls.order} asc nulls last`, asc(masterControls.code)],
   concurrency: byUpdatedAt(masterControls),
+  async guardDelete(row, { tx, now }) {
+    await refuseDuringImport(tx, now, { phaseId: row.phaseId });
+  },
   nameOf: (row) => [row.code, row.name].filter(Boolean).join(' '),
+  async check(next, { tx, now }) {
+    await refuseDuringImport(tx, now, { phaseId: next.phaseId });
+  },
   toView: (row) => plain(row),
 });
 
@@ -337,8 +392,12 @@ export const masterInstructionEntity = defineEntity({
   },
   orderBy: [asc(masterInstructions.stepId), asc(masterInstructions.order)],
   concurrency: byUpdatedAt(masterInstructions),
+  async guardDelete(row, { tx, now }) {
+    await refuseDuringImport(tx, now, { stepId: row.stepId });
+  },
   nameOf: (row) => `Instruction ${row.order}`,
-  async check(next, { tx, previous }) {
+  async check(next, { tx, previous, now }) {
+    await refuseDuringImport(tx, now, { stepId: next.stepId });
     if (!next.controlId || next.controlId === previous?.controlId) return;
     const [step] = await tx.select({ phaseId: masterSteps.phaseId }).from(masterSteps).where(eq(masterSteps.id, next.stepId));
     const [control] = await tx.select({ phaseId: masterControls.phaseId }).from(masterControls).where(eq(masterControls.id, next.controlId));
