@@ -123,9 +123,10 @@ function bigCsvPair(steps: number): { steps: string; instructions: string } {
   const instructionLines = ['step_id,instruction_text,order_number,duration_minutes'];
   for (let i = 0; i < steps; i++) {
     const phase = `Part ${'ABCD'[i % 4]}`;
-    const number = 10 + Math.floor(i / 4);
+    // A step code names one step of the plan; each step waits for the one before it in its phase.
+    const number = 10 + i;
     const code = `TRT-${String(number).padStart(3, '0')}`;
-    const predecessor = i >= 4 ? `TRT-${String(number - 1).padStart(3, '0')}` : '';
+    const predecessor = i >= 4 ? `TRT-${String(number - 4).padStart(3, '0')}` : '';
     stepLines.push(`${code},"Step ${i + 1}, with ""quotes""","${filler}step ${i + 1}",Load / ${phase},${teamName},${(i % 50) + 5},${predecessor}`);
     instructionLines.push(`${phase} / ${code},"Prepare ${code}: ${filler.slice(0, 60)}",1,5`);
     instructionLines.push(`${phase} / ${code},Confirm ${code} with the team lead,2,`);
