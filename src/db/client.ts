@@ -2,7 +2,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePGlite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import { currentCallScope, type CallScope } from './call-scope';
 import { rawFromPGlite, rawFromPool, type RawConnection } from './raw';
 import * as schema from './schema';
 
@@ -32,7 +33,14 @@ export interface DatabaseOptions {
   /** PGlite data-dir dump to start from (a migrated template), instead of an empty database. */
   loadDataDir?: Blob;
   poolMax?: number;
+  /** PostgreSQL: opening a connection, or waiting for a free one, fails after this long. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: a query unanswered this long fails and its connection is dropped. */
+  queryTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 export class DatabaseUnreachableError extends Error {
   override readonly name = 'DatabaseUnreachableError';
@@ -50,12 +58,68 @@ export function describeUrl(url: string): string {
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolMax) : openPGlite(options);
+  return options.url ? openPostgres(options.url, options) : openPGlite(options);
 }
 
-async function openPostgres(url: string, poolMax = 10): Promise<Database> {
+/**
+ * A connection handed out by the pool, watched: it joins the current call's scope (so the call's
+ * deadline can close it), and it never goes back to the pool unless it is idle. A connection whose
+ * query timed out, or that is still inside a transaction, is closed instead of being reused, so a
+ * database that went silent costs each connection once, and the pool refills by itself.
+ */
+function watchClient(client: PoolClient, scope: CallScope | undefined): PoolClient {
+  // pg-pool gives each checkout its own release closure (it does not use `this`).
+  const release = client.release.bind(client);
+  let released = false;
+  let unhold: () => void = () => undefined;
+  client.release = (err?: Error | boolean) => {
+    if (!released) {
+      released = true;
+      unhold();
+      const status = client.getTransactionStatus();
+      if (!err && status !== null && status !== 'I') err = new Error('connection not idle when released');
+    }
+    release(err);
+  };
+  if (scope) unhold = scope.hold({ abandon: () => void client.end().catch(() => undefined) });
+  return client;
+}
+
+type ConnectCallback = (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/** node-postgres's Pool, with every connection it hands out watched (pool.query uses connect too). */
+class WatchedPool extends Pool {
+  override connect(): Promise<PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<PoolClient> | void {
+    const scope = currentCallScope();
+    if (!callback) return super.connect().then((client) => watchClient(client, scope));
+    super.connect((err, client, done) => {
+      if (err || !client) {
+        callback(err, client, done);
+        return;
+      }
+      const watched = watchClient(client, scope);
+      callback(undefined, watched, (e?: unknown) => watched.release(e as Error | boolean | undefined));
+    });
+  }
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const description = describeUrl(url);
-  const pool = new Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+  const pool = new WatchedPool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // Client-side: a server that stops answering without closing the connection fails the query
+    // instead of holding the call (and the connection) forever.
+    query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    // TCP keepalive notices a peer that vanished (failover, a dropped NAT entry) on idle connections.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'umig-service',
+  });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;

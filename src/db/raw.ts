@@ -1,5 +1,5 @@
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
 
 /**
  * The few raw operations that must bypass Drizzle: running a whole migration file (many
@@ -38,14 +38,23 @@ export function rawFromPool(pool: Pool): RawConnection {
   };
 }
 
+/**
+ * Raw transactions are the migration runner's: a migration may rightly run for minutes, so its
+ * statements are exempt from the pool's query timeout (setTimeout's largest delay, ~24 days).
+ */
+const NO_QUERY_TIMEOUT = 2_147_483_647;
+
+/** node-postgres reads query_timeout per query; its types only know it on the client's config. */
+const untimed = (text: string, values?: unknown[]): QueryConfig => ({ text, values, query_timeout: NO_QUERY_TIMEOUT }) as QueryConfig;
+
 function rawFromClient(client: PoolClient): RawConnection {
   return {
     async query<T>(text: string, params?: unknown[]) {
-      const result = await client.query(text, params);
+      const result = await client.query(untimed(text, params));
       return { rows: result.rows as T[] };
     },
     async exec(script) {
-      await client.query(script);
+      await client.query(untimed(script));
     },
     transaction() {
       throw new Error('Nested raw transactions are not supported');

@@ -3,7 +3,7 @@ import type { Request } from '@forge/resolver';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { isDomainError, toErrorPayload } from '../domain/errors';
-import { translateDatabaseError } from '../services/db-errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, translateDatabaseError } from '../services/db-errors';
 import { resolveActor } from '../services/identity';
 import type { Envelope, ErrorBody, Operation, OperationMap } from './operation';
 
@@ -23,9 +23,43 @@ function describeIssues(error: z.ZodError): ErrorBody {
   return { code: 'VALIDATION', message: `The request is not valid: ${first?.message ?? 'unexpected input'}${where}${more}.`, details: issues };
 }
 
+/**
+ * PostgreSQL text cannot hold the NUL character (U+0000): such a value would fail deep in the
+ * database as an unexplained error. One check at the edge, on every string and key of every
+ * payload, makes it a VALIDATION error for every resolver. Returns the path of the first one.
+ */
+export function findNulCharacter(value: unknown, path: string[] = [], depth = 0): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findNulCharacter(value[index], [...path, String(index)], depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key.replaceAll('\u0000', '\\0')];
+    const found = findNulCharacter(item, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function nulCharacterError(path: string[]): ErrorBody {
+  const where = path.length > 0 ? ` (${path.join('.')})` : '';
+  return {
+    code: 'VALIDATION',
+    message: `The request is not valid: text may not contain the NUL character (\\0)${where}.`,
+    details: [{ path: path.join('.'), message: 'Text may not contain the NUL character.' }],
+  };
+}
+
 /** Zod, domain and database failures become a code and a sentence; anything else is UNKNOWN. */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof z.ZodError) return describeIssues(error);
+  // The database failed under the call (not the request's fault): UNAVAILABLE, answered 503.
+  if (!isDomainError(error) && isDatabaseUnavailable(error)) return { code: 'UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE };
   return toErrorPayload(isDomainError(error) ? error : translateDatabaseError(error));
 }
 
@@ -39,6 +73,8 @@ async function runOperation(
     const db = await deps.databaseFor(request.context);
     const actor = await resolveActor(db, request.context.accountId as string | undefined);
     operation.authorize?.(actor);
+    const nul = findNulCharacter(request.payload);
+    if (nul) return { ok: false, error: nulCharacterError(nul) };
     const parsed = operation.input.safeParse(request.payload);
     if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
     const data = await operation.run({ db, actor, now: deps.now ?? (() => new Date()) }, parsed.data);

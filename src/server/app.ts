@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { CallScope, runInCallScope } from '../db/call-scope';
 import { operations } from '../resolvers';
 import { failure, type Envelope } from '../domain/errors';
 import { createTokenVerifier, type InvocationIdentity, type TokenVerifier } from './auth';
@@ -28,7 +29,21 @@ import { TenantRegistry, TenantUnavailableError, tenantSpecsFromConfig, type Ten
 /** The settings buildServer needs; loadConfig() produces them, tests spell out a few. */
 export type ServerSettings = Pick<ServiceConfig, 'appId' | 'jwksUrl'> &
   Partial<
-    Pick<ServiceConfig, 'migrate' | 'bodyLimitBytes' | 'rateLimit' | 'requestTimeoutMs' | 'readyTimeoutMs' | 'logLevel' | 'tenants' | 'poolMax' | 'localDevInvokeDelayMs'>
+    Pick<
+      ServiceConfig,
+      | 'migrate'
+      | 'bodyLimitBytes'
+      | 'rateLimit'
+      | 'requestTimeoutMs'
+      | 'readyTimeoutMs'
+      | 'logLevel'
+      | 'tenants'
+      | 'poolMax'
+      | 'localDevInvokeDelayMs'
+      | 'dbConnectTimeoutMs'
+      | 'dbQueryTimeoutMs'
+      | 'email'
+    >
   >;
 
 export interface BuildServerOptions {
@@ -89,8 +104,11 @@ const invokeBody = z.object({
 });
 
 const UNAVAILABLE = 'The UMIG service cannot reach the database for this site right now. Try again in a moment.';
-const SHUTTING_DOWN = 'This UMIG service instance is shutting down. Try again in a moment.';
+const SHUTTING_DOWN = 'This UMIG service instance is shutting down; nothing was done. Try again in a moment.';
 const NOT_SERVED = "The call's token names a Confluence site this UMIG service does not serve.";
+/** While draining, how long no new call must arrive before the listener and idle connections close. */
+const DRAIN_QUIET_MS = 500;
+const DRAIN_ACCEPT_MAX_MS = 10_000;
 const TIMED_OUT =
   'The UMIG service took too long to answer. If you were changing something it may still have been saved: reload before trying again.';
 
@@ -100,13 +118,28 @@ function formatBytes(bytes: number): string {
 
 class RequestTimeout extends Error {}
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/**
+ * Runs a call within its time limit. When the limit passes, the caller is answered at once and the
+ * database connections the call holds are closed, so PostgreSQL rolls its transaction back and the
+ * pool gets the slots back: a call stuck on a silent database or a lock does not keep them.
+ */
+function withDeadline<T>(work: () => Promise<T>, ms: number, onExpired: (abandoned: number) => void): Promise<T> {
+  const scope = new CallScope();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RequestTimeout()), ms);
+    timer = setTimeout(() => {
+      onExpired(scope.expire());
+      reject(new RequestTimeout());
+    }, ms);
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  const running = runInCallScope(scope, work);
+  // The abandoned call still settles later (usually with a closed-connection error): nobody waits.
+  running.catch(() => undefined);
+  return Promise.race([running, deadline]).finally(() => clearTimeout(timer));
 }
+
+/** The HTTP status of an envelope: UNAVAILABLE (the database failed during the call) is 503, the rest 200. */
+const statusOf = (envelope: Envelope<unknown>): number => (!envelope.ok && envelope.error.code === 'UNAVAILABLE' ? 503 : 200);
 
 export function buildServer(options: BuildServerOptions): UmigService {
   const settings = { ...DEFAULTS, ...options.config };
@@ -125,7 +158,12 @@ export function buildServer(options: BuildServerOptions): UmigService {
   });
   const log = server.log;
 
-  const tenants = new TenantRegistry(options.tenants ?? tenantSpecsFromConfig({ tenants: settings.tenants ?? [], poolMax: settings.poolMax }), {
+  const tenants = new TenantRegistry(options.tenants ?? tenantSpecsFromConfig({
+        tenants: settings.tenants ?? [],
+        poolMax: settings.poolMax,
+        dbConnectTimeoutMs: settings.dbConnectTimeoutMs,
+        dbQueryTimeoutMs: settings.dbQueryTimeoutMs,
+      }), {
     migrate: settings.migrate,
     log: (message, facts) => log.info(facts ?? {}, message),
     logError: (error, functionKey) => log.error({ fn: functionKey, failure: describeFailure(error) }, 'resolver failed'),
@@ -142,6 +180,8 @@ export function buildServer(options: BuildServerOptions): UmigService {
   server.decorateRequest('umig', null as unknown as RequestFacts);
   server.addHook('onRequest', async (request, reply) => {
     request.umig = {};
+    // A late caller on a connection still open while draining: refused whole (never reset), so the
+    // load balancer or the user can send it elsewhere; the connection closes after this answer.
     if (closing && request.url !== '/readyz') {
       request.umig.outcome = 'shutting down';
       await reply.code(503).header('connection', 'close').send(failure('UNAVAILABLE', SHUTTING_DOWN));
@@ -213,9 +253,12 @@ export function buildServer(options: BuildServerOptions): UmigService {
       )) as Envelope<unknown>;
     };
     try {
-      const envelope = await withDeadline(run(), settings.requestTimeoutMs);
+      const envelope = await withDeadline(run, settings.requestTimeoutMs, (abandoned) => {
+        if (abandoned > 0) log.warn({ reqId: request.id, fn: functionKey, connections: abandoned }, 'call deadline passed: its database connections were closed');
+      });
       facts.outcome = envelope.ok ? 'ok' : envelope.error.code;
-      return reply.code(200).send(envelope);
+      // 503 only when the database failed: nothing was saved, so the call may be sent again.
+      return reply.code(statusOf(envelope)).send(envelope);
     } catch (error) {
       if (!(error instanceof RequestTimeout)) throw error;
       facts.outcome = 'TIMEOUT';
@@ -225,7 +268,21 @@ export function buildServer(options: BuildServerOptions): UmigService {
     }
   });
 
-  server.post('/forge/lifecycle', { onRequest: authenticate }, async (request, reply) => {
+  /**
+   * The two Forge routes run site-wide jobs (migrations, email delivery, scheduled imports): only
+   * Forge itself may ask, with an app-level token (no user). A user's token, which any page of the
+   * app can obtain through invokeRemote, is refused before anything runs.
+   */
+  async function authenticateApp(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await authenticate(request, reply);
+    if (reply.sent) return;
+    if (request.umig.identity?.accountId !== undefined) {
+      request.umig.outcome = 'user token on an app-only route';
+      await reply.code(403).send({ error: 'app-level invocations only' });
+    }
+  }
+
+  server.post('/forge/lifecycle', { onRequest: authenticateApp }, async (request, reply) => {
     const tenant = request.umig.tenant!;
     const event = lifecycleEventType(request.body);
     request.umig.functionKey = `lifecycle:${event}`;
@@ -242,11 +299,11 @@ export function buildServer(options: BuildServerOptions): UmigService {
     }
   });
 
-  server.post('/forge/housekeeping', { onRequest: authenticate }, async (request, reply) => {
+  server.post('/forge/housekeeping', { onRequest: authenticateApp }, async (request, reply) => {
     const tenant = request.umig.tenant!;
     request.umig.functionKey = 'housekeeping';
     try {
-      const result = await runHousekeeping(tenant);
+      const result = await runHousekeeping(tenant, settings.email);
       request.umig.outcome = 'ok';
       log.info({ reqId: request.id, tenant: tenant.label, ...result }, 'housekeeping done');
       return reply.send(success(result));
@@ -322,6 +379,35 @@ export function buildServer(options: BuildServerOptions): UmigService {
     await tenants.close();
   });
 
+  // Calls under way (counted on the raw server, so aborted requests are counted out too).
+  let active = 0;
+  let lastArrival = 0;
+  server.server.on('request', (_req, res) => {
+    active += 1;
+    lastArrival = Date.now();
+    res.once('close', () => {
+      active -= 1;
+    });
+  });
+
+  /**
+   * Graceful stop without resetting anything mid-flight. Closing a listening socket resets the
+   * connections still waiting in its accept queue, and closing an idle keep-alive connection
+   * resets a request the client is sending on it at that instant. So the service first keeps both
+   * open and answers every new call 503 with Connection: close (not executed: the load balancer
+   * or the user may send it again), and /readyz 503, so that the load balancer moves away. Once
+   * nothing is under way and no call has arrived for DRAIN_QUIET_MS (or after DRAIN_ACCEPT_MAX_MS
+   * under relentless traffic), Fastify closes: the listener, the now idle connections, then the
+   * pools (onClose). main.ts bounds the whole by UMIG_SHUTDOWN_TIMEOUT_MS.
+   */
+  async function drainThenClose(): Promise<void> {
+    const started = Date.now();
+    while ((active > 0 || Date.now() - lastArrival < DRAIN_QUIET_MS) && Date.now() - started < DRAIN_ACCEPT_MAX_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await server.close();
+  }
+
   let closed: Promise<void> | undefined;
   return {
     server,
@@ -332,7 +418,7 @@ export function buildServer(options: BuildServerOptions): UmigService {
     },
     close() {
       closing = true;
-      closed ??= server.close();
+      closed ??= drainThenClose();
       return closed;
     },
   };

@@ -45,6 +45,20 @@ export interface ServiceConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Local development only: delays every /invoke call, to try shutdown and timeouts by hand or in tests. */
   localDevInvokeDelayMs: number;
+  /** How often this instance delivers due emails from each site's outbox; 0 turns the timer off. */
+  outboxIntervalMs: number;
+  /** PostgreSQL: how long opening a connection (or waiting for a free one) may take. */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL: how long one query may go unanswered before its connection is given up. */
+  dbQueryTimeoutMs: number;
+  /** Email credentials (never stored in the database; never logged). */
+  email: EmailCredentials;
+}
+
+export interface EmailCredentials {
+  smtpUser: string | undefined;
+  smtpPassword: string | undefined;
+  httpToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +138,12 @@ const rawSchema = z.object({
     .optional()
     .default('info'),
   UMIG_LOCAL_DEV_INVOKE_DELAY_MS: integer('UMIG_LOCAL_DEV_INVOKE_DELAY_MS', 0, 60_000, 0),
+  UMIG_OUTBOX_INTERVAL_MS: integer('UMIG_OUTBOX_INTERVAL_MS', 0, 24 * 60 * 60_000, 30_000),
+  UMIG_DB_CONNECT_TIMEOUT_MS: integer('UMIG_DB_CONNECT_TIMEOUT_MS', 100, 120_000, 5_000),
+  UMIG_DB_QUERY_TIMEOUT_MS: integer('UMIG_DB_QUERY_TIMEOUT_MS', 1_000, 24 * 60 * 60_000, 30_000),
+  UMIG_SMTP_USER: z.string().trim().optional(),
+  UMIG_SMTP_PASSWORD: z.string().optional(),
+  UMIG_EMAIL_HTTP_TOKEN: z.string().trim().optional(),
 });
 
 /** Reads UMIG_CONFIG (a JSON object of the same keys); values become strings like the environment's. */
@@ -229,6 +249,11 @@ export function loadConfig(sources: ConfigSources = {}): ServiceConfig {
     const database: TenantDatabase = databaseUrl ? { url: databaseUrl } : { dataDir: merged.UMIG_PGLITE_DIR?.trim() || DEFAULT_PGLITE_DIR };
     tenants = [{ keys, database }];
   }
+  // Production data lives in PostgreSQL: the embedded database is for trials on one machine.
+  if (env.NODE_ENV === 'production' && tenants.some((tenant) => 'dataDir' in tenant.database)) {
+    problems.push('NODE_ENV=production needs PostgreSQL: set DATABASE_URL (one site) or UMIG_TENANTS (several sites); the embedded database is for trials only.');
+  }
+  if (merged.UMIG_SMTP_PASSWORD && !merged.UMIG_SMTP_USER?.trim()) problems.push('UMIG_SMTP_PASSWORD is set without UMIG_SMTP_USER.');
   const seen = new Set<string>();
   for (const key of tenants.flatMap((t) => t.keys)) {
     if (seen.has(key)) problems.push(`The installation "${key}" is listed for more than one database.`);
@@ -268,6 +293,10 @@ export function loadConfig(sources: ConfigSources = {}): ServiceConfig {
     shutdownTimeoutMs: values.UMIG_SHUTDOWN_TIMEOUT_MS,
     logLevel: values.UMIG_LOG_LEVEL,
     localDevInvokeDelayMs: localDev ? values.UMIG_LOCAL_DEV_INVOKE_DELAY_MS : 0,
+    outboxIntervalMs: values.UMIG_OUTBOX_INTERVAL_MS,
+    dbConnectTimeoutMs: values.UMIG_DB_CONNECT_TIMEOUT_MS,
+    dbQueryTimeoutMs: values.UMIG_DB_QUERY_TIMEOUT_MS,
+    email: { smtpUser: values.UMIG_SMTP_USER || undefined, smtpPassword: values.UMIG_SMTP_PASSWORD || undefined, httpToken: values.UMIG_EMAIL_HTTP_TOKEN || undefined },
   };
 }
 
@@ -283,5 +312,8 @@ export function describeConfig(config: ServiceConfig): Record<string, unknown> {
     bodyLimitBytes: config.bodyLimitBytes,
     rateLimit: config.rateLimit,
     requestTimeoutMs: config.requestTimeoutMs,
+    outboxIntervalMs: config.outboxIntervalMs,
+    dbTimeouts: { connectMs: config.dbConnectTimeoutMs, queryMs: config.dbQueryTimeoutMs },
+    email: { smtpUser: config.email.smtpUser !== undefined, smtpPassword: config.email.smtpPassword !== undefined, httpToken: config.email.httpToken !== undefined },
   };
 }

@@ -3,7 +3,8 @@ import { ConfigError, describeConfig, loadConfig, type ServiceConfig } from './c
 import { deliverDueEmails } from '../services/notifications/worker';
 
 /**
- * `npm run serve [-- --migrate] [-- --local-dev]`: the UMIG service as a process. Settings come
+ * The UMIG service as a process: `node dist/server/main.js [--migrate]` in production (after
+ * `npm run build`), `npm run serve [-- --migrate] [-- --local-dev]` from the sources. Settings come
  * from the environment (docs/deployment.md); SIGTERM/SIGINT drain in-flight calls, close the
  * database pools and exit 0 (1 if the drain outlasts UMIG_SHUTDOWN_TIMEOUT_MS).
  */
@@ -31,8 +32,8 @@ async function main(): Promise<void> {
   // Rows are claimed with SKIP LOCKED, so every instance may run this timer.
   let emailTimer: NodeJS.Timeout | undefined;
   const startEmailDelivery = () => {
-    const intervalMs = Number(process.env.UMIG_OUTBOX_INTERVAL_MS ?? 30_000);
-    if (!(intervalMs > 0)) return;
+    const intervalMs = config.outboxIntervalMs;
+    if (intervalMs === 0) return;
     let running = false;
     emailTimer = setInterval(() => {
       if (running || stopping) return;
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
           .filter((tenant) => tenant.isOpen())
           .map(async (tenant) => {
             try {
-              const report = await deliverDueEmails((await tenant.database()).db);
+              const report = await deliverDueEmails((await tenant.database()).db, { credentials: config.email });
               if (report.sent + report.failed > 0) log.info({ tenant: tenant.label, ...report }, 'emails delivered');
             } catch (error) {
               log.error({ tenant: tenant.label, reason: error instanceof Error ? error.message : String(error) }, 'email delivery failed');

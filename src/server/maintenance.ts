@@ -1,6 +1,7 @@
 import type { Tenant } from './tenants';
 import { runDueSchedules } from '../services/imports/schedules';
 import type { DeliveryReport } from '../services/notifications/outbox';
+import type { EmailTransportCredentials } from '../services/notifications/transports';
 import { deliverDueEmails } from '../services/notifications/worker';
 
 /**
@@ -51,7 +52,7 @@ export interface HousekeepingResult {
  * lock whose holder died, runs the import schedules that are due, and delivers due emails. Each
  * job is idempotent and claims its rows, so several instances running it at once is harmless.
  */
-export async function runHousekeeping(tenant: Tenant): Promise<HousekeepingResult> {
+export async function runHousekeeping(tenant: Tenant, credentials: EmailTransportCredentials = {}): Promise<HousekeepingResult> {
   const database = await tenant.database();
   const { rows } = await database.raw.query<{ id: number }>(
     `UPDATE databasechangeloglock SET locked = false, lockgranted = NULL, lockedby = NULL
@@ -59,7 +60,7 @@ export async function runHousekeeping(tenant: Tenant): Promise<HousekeepingResul
       RETURNING id`,
   );
   const runs = await runDueSchedules(database.db, new Date());
-  const emails = await deliverDueEmails(database.db);
+  const emails = await deliverDueEmails(database.db, { credentials });
   return {
     staleMigrationLocksReleased: rows.length,
     scheduledImports: runs.map((run) => ({ name: run.name, status: run.status })),

@@ -197,11 +197,18 @@ export class TenantRegistry {
 }
 
 /** Tenants as configured: PostgreSQL URLs (one pool each per instance) or the embedded database. */
-export function tenantSpecsFromConfig(config: Pick<ServiceConfig, 'tenants' | 'poolMax'>): TenantSpec[] {
+export function tenantSpecsFromConfig(
+  config: Pick<ServiceConfig, 'tenants' | 'poolMax'> & Partial<Pick<ServiceConfig, 'dbConnectTimeoutMs' | 'dbQueryTimeoutMs'>>,
+): TenantSpec[] {
   return config.tenants.map((setting: TenantSetting) => {
     const { database } = setting;
     if ('url' in database) {
-      return { keys: setting.keys, label: describeUrl(database.url), open: () => openDatabase({ url: database.url, poolMax: config.poolMax }) };
+      return {
+        keys: setting.keys,
+        label: describeUrl(database.url),
+        open: () =>
+          openDatabase({ url: database.url, poolMax: config.poolMax, connectTimeoutMs: config.dbConnectTimeoutMs, queryTimeoutMs: config.dbQueryTimeoutMs }),
+      };
     }
     return {
       keys: setting.keys,

@@ -20,6 +20,36 @@ function findPgError(error: unknown): PgErrorLike | undefined {
 }
 
 /**
+ * PostgreSQL error classes and driver failures that say "the database could not be reached or
+ * gave up the connection", not "this request is wrong": 08 connection exception, 53 insufficient
+ * resources, 57P01-57P03 shutdown / not accepting connections, 57014 query cancelled (a
+ * deadline), and node-postgres's own failures of a connection that closed, hung or never opened.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53)|^57P0[1-3]$|^57014$/;
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /^Query read timeout$/,
+  /not queryable/,
+  /Cannot use a pool after calling end/,
+  /^PGlite is closed$/,
+];
+
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database for this site did not answer, so nothing was saved. Try again in a moment.';
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && (UNAVAILABLE_SQLSTATE.test(candidate.code) || UNAVAILABLE_SOCKET_CODES.has(candidate.code))) return true;
+    if (current instanceof Error && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(current instanceof Error ? current.message : ''))) return true;
+    current = candidate.cause;
+  }
+  return false;
+}
+
+/**
  * Turns a database error into a typed error with a sentence a user can act on. The SQL text,
  * constraint internals and stack never leave the server: unknown failures become UNKNOWN.
  */

@@ -290,6 +290,28 @@ describe('health, lifecycle and housekeeping', () => {
   });
 });
 
+describe('the Forge routes take app-level tokens only', () => {
+  test("a user's token (a FIT with a principal) is refused on /forge/housekeeping and /forge/lifecycle, and nothing runs", async () => {
+    // A user of any page can have Forge sign a call to the remote; the site-wide jobs must not follow it.
+    await scenario.database.raw.query(
+      `UPDATE databasechangeloglock SET locked = true, lockgranted = now() - interval '1 hour', lockedby = 'a runner that died' WHERE id = 1`,
+    );
+    try {
+      const userToken = `Bearer ${await token({ accountId: ACCOUNTS.admin, moduleKey: 'umig-runsheet' })}`;
+      expect(await post('/forge/housekeeping', userToken, {})).toMatchObject({ status: 403, body: { error: 'app-level invocations only' } });
+      expect(await post('/forge/lifecycle', userToken, { event: { eventType: 'avi:forge:upgraded:app', id: INSTALLATION } })).toMatchObject({
+        status: 403,
+        body: { error: 'app-level invocations only' },
+      });
+      // The stale lock is still there: housekeeping did not run.
+      const [lock] = await scenario.db.select().from(changelogLock).where(eq(changelogLock.id, 1));
+      expect(lock).toMatchObject({ locked: true, lockedBy: 'a runner that died' });
+    } finally {
+      await scenario.database.raw.query('UPDATE databasechangeloglock SET locked = false, lockgranted = NULL, lockedby = NULL WHERE id = 1');
+    }
+  });
+});
+
 describe('logs', () => {
   test('one structured line per request, without tokens or payloads', async () => {
     await invoke(await token({ accountId: ACCOUNTS.pilot }), 'planInstances/list', { iterationId: scenario.iterationId });

@@ -148,8 +148,8 @@ class PausableProxy {
 
     proxy.pause();
     expect(await readyz(url)).toEqual({ status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/1 of 1 site database/), details: { tenants: 1, unavailable: 1 } } } });
-    // A call meanwhile fails as a call, with the generic sentence; the process stays up.
-    expect((await invoke(url)).body).toMatchObject({ ok: false, error: { code: 'UNKNOWN' } });
+    // A call meanwhile is answered 503 UNAVAILABLE (nothing was saved, it may be sent again); the process stays up.
+    expect(await invoke(url)).toMatchObject({ status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('nothing was saved') } } });
     expect(await readyz(url)).toMatchObject({ status: 503 });
 
     proxy.resume();
@@ -186,6 +186,8 @@ describe('an embedded database whose handle is closed under the service', () => 
     expect((await invoke(url)).body).toEqual({ ok: true, data: [] });
 
     await handle.close();
+    // A call on the closed handle: 503 UNAVAILABLE, not an unexplained failure.
+    expect(await invoke(url)).toMatchObject({ status: 503, body: { ok: false, error: { code: 'UNAVAILABLE' } } });
     expect(await readyz(url)).toEqual({ status: 503, body: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/1 of 1 site database/), details: { tenants: 1, unavailable: 1 } } } });
 
     // The next probes reopen it (opening an embedded database can take longer than one probe waits).

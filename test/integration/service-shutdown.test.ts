@@ -81,8 +81,11 @@ describe('in process', () => {
     const closing = service.close().then(() => (closed = true));
     await sleep(300);
     expect(closed).toBe(false);
-    // No new connections while draining.
-    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    // A call arriving while draining is refused whole (503, not executed), and so is readiness.
+    const late = await fetch(`${url}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(late.status).toBe(503);
+    expect(await late.json()).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect((await fetch(`${url}/readyz`)).status).toBe(503);
 
     release.resolve();
     const answer = await inFlight;

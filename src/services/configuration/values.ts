@@ -1,4 +1,5 @@
 import { type Decision, refuse } from '../../domain/errors';
+import { compileSafePattern, type SafePattern } from '../../domain/patterns';
 
 /**
  * Typed values of system_configuration_scf: scf_value is text, scf_data_type says how to read it
@@ -84,12 +85,10 @@ function readTyped(dataType: ConfigDataType, raw: unknown, name: string): Decisi
  * screen, a pattern is searched for in the value, not implicitly anchored: write ^…$ to match the
  * whole value (every pattern UMIG seeds does).
  */
-export function compileConfigPattern(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return undefined;
-  }
+export function compileConfigPattern(pattern: string): SafePattern | undefined {
+  // RE2 (linear time): a stored pattern can never hold the event loop (src/domain/patterns.ts).
+  const compiled = compileSafePattern(pattern);
+  return compiled.ok ? compiled.pattern : undefined;
 }
 
 /**
@@ -111,7 +110,7 @@ export function validateConfigValue(dataType: string | null | undefined, pattern
   if (typed.text.length > MAX_CONFIG_VALUE_LENGTH) return refuse('VALIDATION', `${name} is longer than ${MAX_CONFIG_VALUE_LENGTH} characters.`);
   if (pattern) {
     const regex = compileConfigPattern(pattern);
-    if (!regex) return refuse('VALIDATION', `${name} has a validation pattern that is not a valid regular expression; an administrator must correct it.`);
+    if (!regex) return refuse('VALIDATION', `${name} has a validation pattern UMIG cannot run (not a regular expression, or one that needs back-references or look-around); an administrator must correct it.`);
     const tested = typeof value === 'string' ? value : typed.text;
     if (!regex.test(tested)) {
       return refuse('VALIDATION', `${name} does not accept ${quoted(tested)}: it must match ${pattern}.`, { pattern });

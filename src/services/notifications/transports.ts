@@ -57,6 +57,17 @@ function isPermanentSmtpError(error: unknown): boolean {
   return (code === 'EENVELOPE' || code === 'EMESSAGE') && typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
 }
 
+/** Loopback hosts: the only ones an email may reach without TLS (a relay on the same machine). */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** Thrown when a transport would send credentials or mail over an unencrypted connection. */
+export class InsecureTransportError extends Error {
+  override readonly name = 'InsecureTransportError';
+}
+
 export interface SmtpSettings {
   host: string;
   port: number;
@@ -74,6 +85,12 @@ export function createSmtpTransport(settings: SmtpSettings): EmailTransport {
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
+    // Credentials and mail never cross a network in clear: without implicit TLS the server must
+    // offer STARTTLS (and its certificate must verify), or nothing is sent. Only a relay on this
+    // machine may be spoken to in plain text.
+    requireTLS: !settings.secure && !isLoopbackHost(settings.host),
+    ignoreTLS: false,
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' },
     auth: settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
@@ -118,6 +135,8 @@ export interface HttpSettings {
  * else (401/403 from a wrong token, 5xx, timeouts) is retried, since fixing the setting fixes it.
  */
 export function createHttpTransport(settings: HttpSettings): EmailTransport {
+  const problem = httpUrlProblem(settings.url);
+  if (problem) throw new InsecureTransportError(problem);
   const send = settings.fetch ?? fetch;
   const timeout = settings.timeoutMs ?? 30_000;
   return {
@@ -143,23 +162,45 @@ export function createHttpTransport(settings: HttpSettings): EmailTransport {
   };
 }
 
+/** Why an email API URL is refused (not https://, except on this machine), or null when it is fine. */
+export function httpUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `The email API URL "${url}" is not a URL.`;
+  }
+  if (parsed.protocol === 'https:') return null;
+  if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return null;
+  return 'The email API URL must start with https:// (plain http:// only to this machine), so the token and the messages are never sent in clear.';
+}
+
+/** The transport's secrets, from the service's settings (src/server/config.ts); none by default. */
+export interface EmailTransportCredentials {
+  smtpUser?: string | undefined;
+  smtpPassword?: string | undefined;
+  httpToken?: string | undefined;
+}
+
 /**
  * The transport the settings choose (email.transport: SMTP or HTTP). Credentials never live in the
- * database: UMIG_SMTP_USER / UMIG_SMTP_PASSWORD and UMIG_EMAIL_HTTP_TOKEN come from the service's
- * environment. VALIDATION when the chosen transport has no host or URL.
+ * database: UMIG_SMTP_USER / UMIG_SMTP_PASSWORD and UMIG_EMAIL_HTTP_TOKEN are the service's
+ * settings, passed in. VALIDATION when the chosen transport has no host or URL, or an http:// URL.
  */
-export async function transportFromSettings(db: DbOrTx, env: NodeJS.ProcessEnv = process.env): Promise<EmailTransport> {
+export async function transportFromSettings(db: DbOrTx, credentials: EmailTransportCredentials = {}): Promise<EmailTransport> {
   const settings = await getConfigs(db, null, ['email.transport', 'email.smtp.host', 'email.smtp.port', 'email.smtp.secure', 'email.http.url']);
   if (settings['email.transport'] === 'HTTP') {
     if (!settings['email.http.url']) throw domainError('VALIDATION', 'Emails go through the HTTP API, but the setting email.http.url is empty.');
-    return createHttpTransport({ url: settings['email.http.url'], token: env.UMIG_EMAIL_HTTP_TOKEN });
+    const problem = httpUrlProblem(settings['email.http.url']);
+    if (problem) throw domainError('VALIDATION', problem);
+    return createHttpTransport({ url: settings['email.http.url'], token: credentials.httpToken });
   }
   if (!settings['email.smtp.host']) throw domainError('VALIDATION', 'Emails go through SMTP, but the setting email.smtp.host is empty.');
   return createSmtpTransport({
     host: settings['email.smtp.host'],
     port: settings['email.smtp.port'],
     secure: settings['email.smtp.secure'],
-    user: env.UMIG_SMTP_USER,
-    password: env.UMIG_SMTP_PASSWORD,
+    user: credentials.smtpUser,
+    password: credentials.smtpPassword,
   });
 }

@@ -1,15 +1,18 @@
 import type { Db } from '../../db/client';
 import { getConfig } from '../configuration/settings';
 import { type DeliverOptions, type DeliveryReport, deliverOutbox } from './outbox';
-import { type EmailTransport, transportFromSettings } from './transports';
+import { type EmailTransport, type EmailTransportCredentials, transportFromSettings } from './transports';
 
 /**
  * What the UMIG service runs on a timer: deliver the due emails with the transport the settings
  * choose. While the setting email.enabled is false nothing is sent (and nothing new is enqueued).
  */
-export async function deliverDueEmails(db: Db, options: DeliverOptions & { transport?: EmailTransport } = {}): Promise<DeliveryReport> {
+export async function deliverDueEmails(
+  db: Db,
+  options: DeliverOptions & { transport?: EmailTransport; credentials?: EmailTransportCredentials } = {},
+): Promise<DeliveryReport> {
   if (!(await getConfig(db, null, 'email.enabled'))) return { claimed: 0, sent: 0, retrying: 0, failed: 0 };
-  const transport = options.transport ?? (await transportFromSettings(db));
+  const transport = options.transport ?? (await transportFromSettings(db, options.credentials));
   try {
     return await deliverOutbox(db, transport, options);
   } finally {

@@ -3,6 +3,7 @@ import { createInsertSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { emailTemplates, systemConfiguration } from '../../../db/schema';
 import { domainError } from '../../../domain/errors';
+import { compileSafePattern } from '../../../domain/patterns';
 import { byUpdatedAt } from '../concurrency';
 import { defineEntity, plain } from '../crud';
 import { BODY_MAX, clearable, lengthOf, LONG_TEXT_MAX, nameOf, textOf } from '../fields';
@@ -33,13 +34,6 @@ export function configurationValueProblem(value: string, dataType: Configuration
   }
 }
 
-function compilePattern(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return null;
-  }
-}
 
 const configurationFields = z.strictObject({
   ...createInsertSchema(systemConfiguration).pick({ environmentId: true }).shape,
@@ -59,7 +53,10 @@ const configurationFields = z.strictObject({
       .string()
       .min(1)
       .max(lengthOf(systemConfiguration.validationPattern))
-      .refine((pattern) => compilePattern(pattern) !== null, 'The validation pattern is not a valid regular expression.'),
+      .superRefine((pattern, ctx) => {
+        const compiled = compileSafePattern(pattern);
+        if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.reason });
+      }),
   ),
 });
 
@@ -99,9 +96,9 @@ export const systemConfigurationEntity = defineEntity({
     const problem = configurationValueProblem(next.value, dataType);
     if (problem) throw domainError('VALIDATION', `${problem} Setting "${next.key}" is of type ${dataType}.`);
     if (next.validationPattern) {
-      const pattern = compilePattern(next.validationPattern);
-      if (!pattern) throw domainError('VALIDATION', `The validation pattern of setting "${next.key}" is not a valid regular expression.`);
-      if (!pattern.test(next.value)) {
+      const compiled = compileSafePattern(next.validationPattern);
+      if (!compiled.ok) throw domainError('VALIDATION', `Setting "${next.key}": ${compiled.reason}`);
+      if (!compiled.pattern.test(next.value)) {
         throw domainError('VALIDATION', `The value of setting "${next.key}" does not match its validation pattern ${next.validationPattern}.`);
       }
     }
