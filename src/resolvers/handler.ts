@@ -71,13 +71,21 @@ async function runOperation(
 ): Promise<Envelope<unknown>> {
   try {
     const db = await deps.databaseFor(request.context);
+    const now = deps.now ?? (() => new Date());
+    if (operation.forAccount) {
+      const parsed = operation.input.safeParse(request.payload);
+      if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
+      const accountId = request.context.accountId as string | undefined;
+      const moduleKey = typeof request.context.moduleKey === 'string' ? request.context.moduleKey : undefined;
+      return { ok: true, data: await operation.forAccount({ db, accountId, moduleKey, now }, parsed.data) };
+    }
     const actor = await resolveActor(db, request.context.accountId as string | undefined);
     operation.authorize?.(actor);
     const nul = findNulCharacter(request.payload);
     if (nul) return { ok: false, error: nulCharacterError(nul) };
     const parsed = operation.input.safeParse(request.payload);
     if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
-    const data = await operation.run({ db, actor, now: deps.now ?? (() => new Date()) }, parsed.data);
+    const data = await operation.run({ db, actor, now }, parsed.data);
     return { ok: true, data };
   } catch (error) {
     const body = toErrorBody(error);

@@ -4,6 +4,7 @@ import { executionOperations } from './execution';
 import { createResolverHandler, type ResolverDependencies } from './handler';
 import { importOperations } from './imports';
 import { notificationOperations } from './notifications';
+import { peopleOperations } from './people';
 import type { DefinitionsOf } from './operation';
 import { planningOperations } from './planning';
 import { runsheetOperations } from './runsheet';
@@ -18,6 +19,7 @@ export const operations = {
   ...notificationOperations,
   ...importOperations,
   ...sessionOperations,
+  ...peopleOperations,
 };
 
 /** The API contract: imported (as a type) by the Custom UI apps' typed client. */

@@ -248,7 +248,8 @@ export function buildServer(options: BuildServerOptions): UmigService {
       await beforeInvoke?.({ functionKey, identity });
       // Identity and site come from the verified token only; payload is the caller's input, nothing more.
       return (await tenant.handler()(
-        { call: { functionKey, payload: payload ?? {} }, context: identity.context },
+        // The module the token was issued for (app.module.key) decides where a call may come from (the first-administrator claim).
+        { call: { functionKey, payload: payload ?? {} }, context: { ...identity.context, moduleKey: identity.moduleKey } },
         { principal: identity.accountId ? { accountId: identity.accountId } : undefined, installContext: identity.installContext, installation: { id: identity.installationId } },
       )) as Envelope<unknown>;
     };

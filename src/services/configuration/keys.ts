@@ -1,7 +1,7 @@
 import type { ConfigDataType, ConfigValueOf } from './values';
 
 /**
- * The settings UMIG itself reads, seeded by migrations/0007_email_outbox.sql into the SYSTEM
+ * The settings UMIG itself reads, seeded by migrations/0007_email_outbox.sql (and later ones) into the SYSTEM
  * environment. The default applies when no row exists (a database migrated before the key was
  * added, or a row an administrator deleted). `public` settings may be read by every known user;
  * the others only by administrators. Credentials are never settings: they come from the service's
@@ -29,6 +29,8 @@ export const KNOWN_SETTINGS = {
   'email.smtp.port': setting('NUMBER', 587, false),
   'email.smtp.secure': setting('BOOLEAN', false, false),
   'email.http.url': setting('STRING', '', false),
+  // 0009: what a Confluence user opening UMIG for the first time becomes (see src/domain/access/registration.ts).
+  'people.newcomerAccess': setting('STRING', 'AWAITING_APPROVAL', false),
 } as const;
 
 export type KnownSettingKey = keyof typeof KNOWN_SETTINGS;
