@@ -12,6 +12,7 @@ import { runDueSchedules, type ScheduleRunResult } from '../services/imports/sch
 import type { InvocationRecord } from './bridge';
 import { appsOf, ensureBuilt, type EnsureBuiltResult } from './builds';
 import { findDemoSetup, isDatabaseEmpty, loadDemoData, type DemoSize } from './demo-data';
+import { loadDirectory, SITE_ADMINISTRATOR, type Directory } from './directory';
 import { HostStateStore, type DemoAccount, type DemoFocus } from './host-state';
 import { createHostServer, type HostRuntime } from './http';
 import { readAppManifest, REPO_ROOT, type AppManifest } from './manifest';
@@ -67,6 +68,8 @@ export interface LocalHost {
   serviceUrl: string;
   /** The demo users offered by the page's user switcher: one ADMIN, PILOT and NORMAL. */
   accounts: DemoAccount[];
+  /** The site's Confluence users (the demo's, a newcomer, a site administrator new to UMIG, colleagues for the picker). */
+  directory: Directory;
   focus: DemoFocus | undefined;
   manifest: AppManifest;
   database: Database;
@@ -230,6 +233,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       macro.config ??= defaultConfig(module.key, state.state.focus);
     }
     await state.save();
+    const directory = await loadDirectory(database.db, state.state.accounts);
     lap('demo', since);
 
     stage = 'starting the UMIG service';
@@ -336,14 +340,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       issuer,
       remotes: new Map(manifest.remotes.map((remote) => [remote, serviceUrl])),
       accounts: state.state.accounts,
-      defaultAccountId: (state.state.accounts.find((account) => account.role === 'ADMIN') ?? state.state.accounts[0])?.accountId,
+      directory,
+      // A site without UMIG users opens as its Confluence site administrator, who can claim UMIG's administration.
+      defaultAccountId: (state.state.accounts.find((account) => account.role === 'ADMIN') ?? state.state.accounts[0] ?? SITE_ADMINISTRATOR).accountId,
       tokensCss: tokenStylesheet(),
       csp: options.csp ?? 'enforce',
       invocations,
       onInvocation: options.onInvocation,
       notice:
         state.state.accounts.length === 0
-          ? 'This database has no UMIG user with a Confluence account id: every call will answer UNKNOWN_USER. Add users in UMIG administration, or start on an empty database to get the demo data.'
+          ? `This site has no UMIG user yet. As ${SITE_ADMINISTRATOR.displayName}, a Confluence site administrator, open UMIG administration and claim the first administrator (or run npm run admin -- grant <accountId>); anyone who opens a macro joins by themselves.`
           : undefined,
     };
     timings.total = Math.round(performance.now() - started);
@@ -355,6 +361,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       appsOrigin: `http://127.0.0.1:${port}`,
       serviceUrl,
       accounts: state.state.accounts,
+      directory,
       focus: state.state.focus,
       manifest,
       database,

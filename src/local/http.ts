@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { LocalIssuer } from '../server/dev-issuer';
 import { BridgeRefusal, contextOf, forwardInvoke, type InvocationRecord } from './bridge';
 import { type Frame, type FrameKind, FrameRegistry, PageRateLimiter, BRIDGE_RATE_LIMIT, newId } from './frames';
+import { answerProductRequest, NEW_PERSON, SITE_ADMINISTRATOR, type Directory } from './directory';
 import type { DemoAccount, HostStateStore } from './host-state';
 import type { AppManifest, UiModule } from './manifest';
 import {
@@ -32,6 +33,8 @@ export interface HostRuntime {
   /** remote key -> base URL of the service serving it. */
   remotes: Map<string, string>;
   accounts: DemoAccount[];
+  /** The site's Confluence users: site administrators, requestConfluence's user APIs, the switcher's newcomers. */
+  directory: Directory;
   /** Account of a visitor who has not picked one. */
   defaultAccountId: string | undefined;
   tokensCss: string;
@@ -158,9 +161,10 @@ export function createHostServer(getRuntime: () => HostRuntime | undefined, star
     if (typeof query.as === 'string') {
       const wanted = query.as.trim();
       const byRole = runtime.accounts.find((account) => account.role === wanted.toUpperCase());
-      const accountId = byRole?.accountId ?? (['NONE', 'UNREGISTERED'].includes(wanted.toUpperCase()) ? UNREGISTERED_ACCOUNT_ID : wanted);
+      const keyword: Record<string, string> = { NONE: UNREGISTERED_ACCOUNT_ID, UNREGISTERED: UNREGISTERED_ACCOUNT_ID, NEW: NEW_PERSON.accountId, SITEADMIN: SITE_ADMINISTRATOR.accountId };
+      const accountId = byRole?.accountId ?? keyword[wanted.toUpperCase()] ?? wanted;
       if (!ACCOUNT_ID.test(accountId)) {
-        void reply.code(400).type('text/plain; charset=utf-8').send('as= takes ADMIN, PILOT, NORMAL, NONE or an account id (letters, digits, ":", "_", "-").');
+        void reply.code(400).type('text/plain; charset=utf-8').send('as= takes ADMIN, PILOT, NORMAL, NEW, SITEADMIN, NONE or an account id (letters, digits, ":", "_", "-").');
         return true;
       }
       cookies.push(cookie(ACCOUNT_COOKIE, accountId));
@@ -200,6 +204,7 @@ export function createHostServer(getRuntime: () => HostRuntime | undefined, star
     const view: ChromeView = {
       colorMode,
       accounts: runtime.accounts,
+      people: runtime.directory.switcherPeople().map((person) => ({ accountId: person.accountId, label: person.switcherLabel ?? person.displayName, name: person.displayName })),
       accountId,
       path: pagePath,
       appsOrigin,
@@ -258,6 +263,10 @@ export function createHostServer(getRuntime: () => HostRuntime | undefined, star
     if (!runtime) return notReady(reply, false);
     if (applySwitches(request, reply, runtime, ADMIN_PATH)) return reply;
     const { view, appsOrigin, makeFrame } = chromeView(request, runtime, ADMIN_PATH);
+    // Confluence shows an app's administration page to site administrators only.
+    if (!runtime.directory.isSiteAdmin(view.accountId)) {
+      return sendPage(reply.code(403), renderAdminPage({ ...view, module: undefined, refused: true }), appsOrigin);
+    }
     const module = runtime.manifest.modules.find((candidate) => candidate.type === 'confluence:globalSettings');
     const frame = module ? makeFrame('global-page', module, module.resource, `${module.key}-page`) : undefined;
     const admin = module && frame ? { key: module.key, title: module.title, src: frameSrc(appsOrigin, frame), frameId: frame.id } : undefined;
@@ -371,6 +380,15 @@ export function createHostServer(getRuntime: () => HostRuntime | undefined, star
       if (error instanceof BridgeRefusal) return reply.code(error.status).send({ message: error.message });
       throw error;
     }
+  });
+
+  // requestConfluence: the user APIs UMIG calls, answered from the host's directory for the frame's user.
+  server.post('/__umig/frames/:id/product', async (request, reply) => {
+    const found = frameFor(request, reply);
+    if (!found) return reply;
+    const { runtime, frame } = found;
+    const body = (request.body ?? {}) as Parameters<typeof answerProductRequest>[3];
+    return reply.header('cache-control', 'no-store').send(answerProductRequest(runtime.directory, frame.accountId, runtime.manifest.scopes, body));
   });
 
   server.post('/__umig/frames/:id/submit', async (request, reply) => {

@@ -54,6 +54,8 @@ export interface MacroView {
 export interface ChromeView {
   colorMode: 'light' | 'dark';
   accounts: DemoAccount[];
+  /** Confluence people beside the demo accounts (a newcomer, a site administrator new to UMIG). */
+  people?: Array<{ accountId: string; label: string; name: string }>;
   accountId: string | undefined;
   /** Path of this page, where the switches come back to. */
   path: string;
@@ -77,8 +79,11 @@ function initials(name: string): string {
 
 function userSwitcher(view: ChromeView) {
   const current = view.accounts.find((account) => account.accountId === view.accountId);
+  const person = view.people?.find((candidate) => candidate.accountId === view.accountId);
+  const demo = new Set(view.accounts.map((account) => account.accountId));
   const options = [
     ...view.accounts.map((account) => ({ value: account.accountId, label: `${account.name} (${account.role})` })),
+    ...(view.people ?? []).filter((candidate) => !demo.has(candidate.accountId)).map((candidate) => ({ value: candidate.accountId, label: candidate.label })),
     { value: UNREGISTERED_ACCOUNT_ID, label: 'Unregistered Confluence user' },
   ];
   if (view.accountId && !options.some((option) => option.value === view.accountId)) {
@@ -93,7 +98,7 @@ function userSwitcher(view: ChromeView) {
       </select>
       <noscript><button type="submit" class="button">Switch</button></noscript>
     </form>
-    <span class="avatar" title="${current ? `${current.name}, ${current.role}` : 'Unregistered user'}" aria-hidden="true">${current ? initials(current.name) : '?'}</span>`;
+    <span class="avatar" title="${current ? `${current.name}, ${current.role}` : (person?.label ?? 'Unregistered user')}" aria-hidden="true">${current ? initials(current.name) : person ? initials(person.name) : '?'}</span>`;
 }
 
 function chrome(view: ChromeView, title: string, body: SafeHtml, active: 'page' | 'admin'): string {
@@ -218,6 +223,8 @@ export function renderRunsheetPage(view: RunsheetPageView): string {
 
 export interface AdminPageView extends ChromeView {
   module: { key: string; title: string; src: string; frameId: string } | undefined;
+  /** The viewer is not a Confluence site administrator: Confluence would not show the page. */
+  refused?: boolean;
 }
 
 export function renderAdminPage(view: AdminPageView): string {
@@ -227,7 +234,13 @@ export function renderAdminPage(view: AdminPageView): string {
       ${sidebar(view, 'admin')}
       <main class="content wide" id="main">
         <h1 class="page-title" data-testid="page-title">${title}</h1>
-        ${view.module ? frame(view.module.src, view.module.frameId, title, `frame-${view.module.key}`) : html`<p>manifest.yml declares no confluence:globalSettings module.</p>`}
+        ${
+          view.refused
+            ? html`<div class="panel warning" role="alert" data-testid="admin-page-refused"><strong>You need Confluence administrator permission</strong> Confluence shows app administration pages to site administrators only. Switch to a site administrator to open UMIG administration.</div>`
+            : view.module
+              ? frame(view.module.src, view.module.frameId, title, `frame-${view.module.key}`)
+              : html`<p>manifest.yml declares no confluence:globalSettings module.</p>`
+        }
       </main>
     </div>`;
   return chrome(view, title, body, 'admin');

@@ -67,6 +67,8 @@ async function main(): Promise<void> {
   console.log('  Demo users (switch in the page header, or add ?as=ADMIN, ?as=PILOT, ?as=NORMAL to the URL):');
   for (const account of host.accounts) console.log(`    ${account.role.padEnd(6)} ${account.name.padEnd(width)} ${account.code}  ${account.accountId}`);
   if (host.accounts.length === 0) console.log('    none: this database has no user with a Confluence account id');
+  console.log('  Confluence people new to UMIG (?as=NEW, ?as=SITEADMIN): opening a macro registers them; a site admin can claim a site without UMIG administrator:');
+  for (const person of host.directory.switcherPeople()) console.log(`    ${person.switcherLabel ?? person.displayName}  ${person.accountId}`);
   console.log('');
   const seconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
   const { total, database, migrations, demo, service, build } = host.timings;

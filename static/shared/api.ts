@@ -1,11 +1,13 @@
 import type { Definitions } from '../../src/resolvers';
-import { createServiceClient } from './bridge';
+import { createServiceClient, forgeTransport } from './bridge';
+import { withSelfRegistration } from './self-registration';
 
 /**
  * The typed client of the UMIG service. `Definitions` is the backend's own contract (a type-only
  * import, erased from the bundle): a renamed resolver key or field fails `npm run typecheck`.
+ * A Confluence account UMIG does not know yet is registered on its first call (self-registration.ts).
  */
-export const umig = createServiceClient<Definitions>();
+export const umig = createServiceClient<Definitions>(withSelfRegistration(forgeTransport));
 
 export type UmigFunction = Extract<keyof Definitions, string>;
 /** What a resolver answers with on success. */

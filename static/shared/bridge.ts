@@ -55,7 +55,7 @@ export interface RemoteResponse {
 }
 export type RemoteTransport = (input: InvokeRemoteInput) => Promise<RemoteResponse>;
 
-const forgeTransport: RemoteTransport = async (input) => (await loadBridge()).invokeRemote(input);
+export const forgeTransport: RemoteTransport = async (input) => (await loadBridge()).invokeRemote(input);
 
 const UNAVAILABLE: ServiceErrorBody = {
   code: 'UNAVAILABLE',

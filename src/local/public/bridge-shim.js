@@ -9,6 +9,8 @@
  *   getContext         the frame's context, from the host (module, macro config, account, theme…)
  *   invoke             invokeRemote (invokeType 'ui-remote-fetch'): the host signs a Forge
  *                      Invocation Token for the page's user and calls the UMIG service
+ *   fetchProduct       requestConfluence: the Confluence user APIs UMIG uses (current user, user
+ *                      search by name), answered from the host's user directory
  *   submit / close     the macro config dialog: save the config and close, or just close
  *   enableTheming      data-color-mode / data-theme on <html> and the Atlaskit token stylesheet
  *   showFlag, closeFlag, emit, on, navigate, reload, refresh, changeWindowTitle, createHistory…
@@ -155,6 +157,8 @@
   const commands = {
     getContext: async () => structuredClone((await info()).context),
     invoke: (args) => request('POST', '/invoke', args || {}),
+    // requestConfluence: the host answers the user APIs from its directory, for the frame's user.
+    fetchProduct: (args) => request('POST', '/product', args || {}),
     submit: async (payload) => {
       if (!(await info()).submittable) return false;
       await request('POST', '/submit', payload || {});

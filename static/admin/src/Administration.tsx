@@ -2,6 +2,7 @@ import { token } from '@atlaskit/tokens';
 import { useState, type CSSProperties } from 'react';
 import type { AnyRow } from '../../shared/admin-api';
 import { EntityPage } from '../../shared/admin-entity-page';
+import { AddFromConfluence } from './AddFromConfluence';
 import * as entities from './entities';
 import { Imports } from './Imports';
 import { MasterPlans } from './MasterPlans';
@@ -144,9 +145,8 @@ export function Administration() {
 function Section({ id }: { id: SectionId }) {
   switch (id) {
     case 'users':
-      return <EntityPage key={id} descriptor={entities.usersEntity} intro="People who use UMIG, with the Confluence account each one signs in with, their role and teams." />;
     case 'teams':
-      return <EntityPage key={id} descriptor={entities.teamsEntity} intro="Teams own and take part in steps; their members see their steps first." />;
+      return <PeopleSection id={id} />;
     case 'migrations':
       return <EntityPage key={id} descriptor={entities.migrationsEntity} />;
     case 'iterations':
@@ -176,6 +176,28 @@ function Section({ id }: { id: SectionId }) {
     case 'emailOutbox':
       return <Outbox />;
   }
+}
+
+/**
+ * Users and teams, with "Add people from Confluence" above the list. Newcomers who registered
+ * themselves wait, inactive, until an administrator sets them Active here.
+ */
+function PeopleSection({ id }: { id: 'users' | 'teams' }) {
+  const [added, setAdded] = useState(0);
+  return (
+    <>
+      <AddFromConfluence onAdded={() => setAdded((count) => count + 1)} />
+      {id === 'users' ? (
+        <EntityPage
+          key={`users-${added}`}
+          descriptor={entities.usersEntity}
+          intro="People who use UMIG, with their role and teams. People who opened UMIG on their own join inactive when newcomers wait for approval (system configuration people.newcomerAccess): set them Active to approve them."
+        />
+      ) : (
+        <EntityPage key={`teams-${added}`} descriptor={entities.teamsEntity} intro="Teams own and take part in steps; their members see their steps first." />
+      )}
+    </>
+  );
 }
 
 function IterationsSection() {

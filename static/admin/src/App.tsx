@@ -8,6 +8,7 @@ import { look } from '../../shared/look';
 import { AppFrame, ErrorState, LoadingState } from '../../shared/ui';
 import { useForgeContext } from '../../shared/use-forge-context';
 import { Administration } from './Administration';
+import { FirstAdministrator } from './FirstAdministrator';
 
 /** Confluence settings > UMIG administration (confluence:globalSettings). */
 export function App() {
@@ -21,7 +22,7 @@ export function App() {
   );
 }
 
-type Access = { status: 'checking' } | { status: 'allowed' } | { status: 'refused'; message: string } | { status: 'error'; message: string };
+type Access = { status: 'checking' } | { status: 'allowed' } | { status: 'claim' } | { status: 'refused'; message: string } | { status: 'error'; message: string };
 
 export const ADMIN_ONLY_NOTICE = 'Only UMIG administrators can use this page';
 
@@ -47,6 +48,14 @@ function AdminGate() {
       setAccess({ status: 'allowed' });
     } catch (error) {
       const problem = readProblem(error);
+      // A site without any UMIG administrator: the site administrator on this page may claim the rights.
+      if (problem.code === 'UNKNOWN_USER') {
+        const access = await umig('session/access', {}).catch(() => undefined);
+        if (access?.claim === 'AVAILABLE') {
+          setAccess({ status: 'claim' });
+          return;
+        }
+      }
       setAccess(isForbidden(error) ? { status: 'refused', message: problem.message } : { status: 'error', message: problem.message });
     }
   }, []);
@@ -63,6 +72,7 @@ function AdminGate() {
       </div>
     );
   }
+  if (access.status === 'claim') return <FirstAdministrator onClaimed={() => void check()} />;
   if (access.status === 'refused') {
     return (
       <div data-testid="admin-refused" style={{ maxWidth: '40rem' }}>

@@ -138,14 +138,14 @@ export const usersEntity = defineAdminEntity({
       kind: 'text',
       clearable: true,
       maxLength: 255,
-      hint: 'The Atlassian account id this person signs in to Confluence with (e.g. 557058:…). Without it they cannot use UMIG.',
+      hint: 'Filled in for you when you add the person with "Add people from Confluence" or when they open UMIG themselves; edit it only to relink someone.',
     },
     { name: 'roleCode', label: 'Role', kind: 'select', options: source.ROLE_OPTIONS, required: true, defaultValue: 'NORMAL' },
     { name: 'isAdmin', label: 'UMIG administrator, whatever the role', kind: 'boolean', defaultValue: false },
     { name: 'active', label: 'Active', kind: 'boolean', defaultValue: true, hint: 'Deactivate people who leave: their history stays.' },
   ],
   links: [teamsOfUser],
-  emptyHint: 'Create the people who run migrations, with their Confluence account ids.',
+  emptyHint: 'Add the people who run migrations with "Add people from Confluence" above; anyone who opens UMIG joins by themselves.',
 });
 
 export const teamsEntity = defineAdminEntity({
