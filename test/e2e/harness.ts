@@ -21,8 +21,8 @@ export interface HarnessOptions {
   port?: number;
   /** Folder for the database and the host's state. Default: a new temporary folder, removed on close. */
   dataDir?: string;
-  /** Default 'small'. */
-  demo?: DemoSize;
+  /** Default 'small'; false: no demo data (a new site, without any UMIG user). */
+  demo?: DemoSize | false;
 }
 
 export interface HarnessHost extends LocalHost {
