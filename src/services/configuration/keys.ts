@@ -29,7 +29,7 @@ export const KNOWN_SETTINGS = {
   'email.smtp.port': setting('NUMBER', 587, false),
   'email.smtp.secure': setting('BOOLEAN', false, false),
   'email.http.url': setting('STRING', '', false),
-  // 0012: what a Confluence user opening UMIG for the first time becomes (see src/domain/access/registration.ts).
+  // 0013: what a Confluence user opening UMIG for the first time becomes (see src/domain/access/registration.ts).
   'people.newcomerAccess': setting('STRING', 'AWAITING_APPROVAL', false),
 } as const;
 

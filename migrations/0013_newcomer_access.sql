@@ -1,4 +1,4 @@
--- 0012: what a Confluence user becomes when they open UMIG for the first time (self-registration,
+-- 0013: what a Confluence user becomes when they open UMIG for the first time (self-registration,
 -- docs/decisions.md "People"). AWAITING_APPROVAL: registered inactive, sees nothing until an
 -- administrator activates them; NORMAL: registered active with the NORMAL role. System-managed:
 -- UMIG reads it (src/services/configuration/keys.ts), an administrator edits it.
