@@ -86,7 +86,7 @@ describe('step dependency graph: instantiation and the start gate', () => {
     return row!.statusId;
   };
   const move = (stepId: string, expectedStatus: 'PENDING' | 'TODO' | 'IN_PROGRESS', toStatus: 'TODO' | 'IN_PROGRESS' | 'COMPLETED') =>
-    s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId, expectedStatus, toStatus });
+    s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId, expectedStatus, toStatus, confirmOpenInstructions: true });
 
   it('instantiates the plan, remaps every edge and says which edge it dropped for the iteration type', async () => {
     const result = expectOk(await s.call(ACCOUNTS.admin, 'planInstances/create', { iterationId: s.iterationId, masterPlanId: plan.planId }));

@@ -41,7 +41,7 @@ describe('execution under concurrency', () => {
     const targets = ['COMPLETED', 'FAILED', 'BLOCKED'] as const;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: step.id, expectedStatus: 'IN_PROGRESS', toStatus: targets[i % targets.length]! }),
+        s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: step.id, expectedStatus: 'IN_PROGRESS', toStatus: targets[i % targets.length]!, reason: 'Race', confirmOpenInstructions: true }),
       ),
     );
     const winners = results.filter((result) => result.ok);
@@ -61,7 +61,7 @@ describe('execution under concurrency', () => {
       await resetRunsheet(s);
       await setStepStatus(s, steps.map((step) => step.id), 'IN_PROGRESS');
       const results = await Promise.all(
-        steps.map((step) => s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: step.id, expectedStatus: 'IN_PROGRESS', toStatus: 'COMPLETED' })),
+        steps.map((step) => s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: step.id, expectedStatus: 'IN_PROGRESS', toStatus: 'COMPLETED', confirmOpenInstructions: true })),
       );
       expect(results.map(codeOf)).toEqual(steps.map(() => 'OK'));
       expect((await containerStatuses(s, phase.id)).phase).toBe('COMPLETED');
@@ -116,7 +116,7 @@ describe('execution under concurrency', () => {
     await setStepStatus(s, step.id, 'IN_PROGRESS');
     const instructions = await s.db.select().from(instructionInstances).where(eq(instructionInstances.stepId, step.id));
     const [completion, ...ticks] = await Promise.all([
-      s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: step.id, expectedStatus: 'IN_PROGRESS', toStatus: 'COMPLETED' }),
+      s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: step.id, expectedStatus: 'IN_PROGRESS', toStatus: 'COMPLETED', confirmOpenInstructions: true }),
       ...instructions.map((instruction) => s.call(ACCOUNTS.normalInTeam, 'instructions/setCompleted', { instructionId: instruction.id, completed: true })),
     ]);
     expect(codeOf(completion)).toBe('OK');

@@ -60,11 +60,22 @@ describe('instructions/setCompleted', () => {
     const complete = await tick(ACCOUNTS.normalInTeam, open!.id, true);
     expect(codeOf(complete)).toBe('CONFLICT');
     expect(complete.ok ? '' : complete.error.message).toContain('in progress');
-    expect(codeOf(await tick(ACCOUNTS.pilot, done!.id, false))).toBe('CONFLICT');
+    if (status !== 'COMPLETED') expect(codeOf(await tick(ACCOUNTS.pilot, done!.id, false))).toBe('CONFLICT');
     expect(await executionFingerprint(s)).toBe(before);
     // Asking for the state that already holds is accepted in any step status.
     expect(expectOk(await tick(ACCOUNTS.normalInTeam, open!.id, false)).changed).toBe(false);
     expect(await executionFingerprint(s)).toBe(before);
+  });
+
+  it('lets a pilot amend the checklist of a completed step, audited as such; a team member may not', async () => {
+    const step = stepAt(s, 0, 0, 0);
+    const [open] = await instructionsOf(s, step.id);
+    await s.db.update(instructionInstances).set({ isCompleted: false, completedById: null, completedAt: null }).where(eq(instructionInstances.id, open!.id));
+    await setStepStatus(s, step.id, 'COMPLETED');
+    expect(codeOf(await tick(ACCOUNTS.normalInTeam, open!.id, true))).toBe('CONFLICT');
+    expect(expectOk(await tick(ACCOUNTS.pilot, open!.id, true))).toMatchObject({ changed: true, isCompleted: true, completedById: s.users.pilot.id });
+    const audits = await auditRows(s, open!.id);
+    expect(audits.at(-1)!.details).toMatchObject({ afterCompletion: true });
   });
 
   it('lets the step teams, the instruction team, pilots and admins tick; refuses everyone else', async () => {

@@ -3,6 +3,7 @@ import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 import {
   auditRows,
   containerStatuses,
+  executionFingerprint,
   controlRow,
   phaseAt,
   resetRunsheet,
@@ -32,7 +33,8 @@ describe('steps/changeStatus: predecessors, phase gates, roll-ups', () => {
   const start = (account: string, stepId: string, overrideReason?: string) =>
     s.call(account, 'steps/changeStatus', { stepId, toStatus: 'IN_PROGRESS', expectedStatus: 'TODO', ...(overrideReason === undefined ? {} : { overrideReason }) });
   const move = (account: string, stepId: string, expectedStatus: string, toStatus: string) =>
-    s.callRaw(account, 'steps/changeStatus', { stepId, expectedStatus, toStatus });
+    // Every move carries what the weekend rules may ask for (a reason, the open-instruction confirmation).
+    s.callRaw(account, 'steps/changeStatus', { stepId, expectedStatus, toStatus, reason: 'Test reason', confirmOpenInstructions: true });
 
   describe('predecessor', () => {
     it('refuses a team member starting a step whose predecessor is not completed, naming the predecessor', async () => {
@@ -327,7 +329,7 @@ describe('steps/changeStatus: predecessors, phase gates, roll-ups', () => {
       const result = expectOk(await s.call(ACCOUNTS.normalImpacted, 'steps/allowedTransitions', { stepId: second.id }));
       expect(result.status).toBe('TODO');
       expect(result.canExecute).toBe(true);
-      expect(result.transitions.map((t) => t.status)).toEqual(['IN_PROGRESS', 'BLOCKED', 'CANCELLED']);
+      expect(result.transitions.map((t) => t.status)).toEqual(['IN_PROGRESS', 'BLOCKED']);
       const startOption = result.transitions.find((t) => t.status === 'IN_PROGRESS')!;
       expect(startOption.blocked).toMatchObject({ overridable: false });
       expect(startOption.blocked!.message).toContain('TRT-010');
@@ -357,6 +359,73 @@ describe('steps/changeStatus: predecessors, phase gates, roll-ups', () => {
       expect(codeOf(await s.call(ACCOUNTS.unknown, 'steps/allowedTransitions', { stepId: first.id }))).toBe('UNKNOWN_USER');
       expect(codeOf(await s.call(ACCOUNTS.inactive, 'steps/allowedTransitions', { stepId: first.id }))).toBe('UNKNOWN_USER');
       expect(await auditRows(s, first.id)).toHaveLength(0);
+    });
+  });
+
+  describe('reasons, cancelling and open instructions (issue 11)', () => {
+    const raw = (account: string, stepId: string, expectedStatus: string, toStatus: string, extra: Record<string, unknown> = {}) =>
+      s.callRaw(account, 'steps/changeStatus', { stepId, expectedStatus, toStatus, ...extra });
+
+    it('asks a reason for Blocked and Failed, refuses a missing or over-long one without a change, and shows it in the runsheet', async () => {
+      const step = stepAt(s, 0, 0, 0);
+      await setStepStatus(s, step.id, 'IN_PROGRESS');
+      const before = await executionFingerprint(s);
+      const missing = await raw(ACCOUNTS.normalInTeam, step.id, 'IN_PROGRESS', 'BLOCKED');
+      expect(codeOf(missing)).toBe('VALIDATION');
+      expect(missing.ok ? '' : missing.error.message).toBe(`Give a reason for moving ${step.code} to Blocked; it is shown in the runsheet.`);
+      expect(codeOf(await raw(ACCOUNTS.normalInTeam, step.id, 'IN_PROGRESS', 'FAILED', { reason: '   ' }))).toBe('VALIDATION');
+      expect(codeOf(await raw(ACCOUNTS.normalInTeam, step.id, 'IN_PROGRESS', 'BLOCKED', { reason: 'x'.repeat(2001) }))).toBe('VALIDATION');
+      expect(await executionFingerprint(s)).toBe(before);
+
+      expectOk(await raw(ACCOUNTS.normalInTeam, step.id, 'IN_PROGRESS', 'BLOCKED', { reason: '  Waiting for the DBA  ' }));
+      expect(await stepRow(s, step.id)).toMatchObject({ status: 'BLOCKED', statusReason: 'Waiting for the DBA' });
+      const [audit] = await auditRows(s, step.id, 'STEP_STATUS_CHANGED');
+      expect(audit!.details).toMatchObject({ reason: 'Waiting for the DBA' });
+      const runsheet = expectOk(await s.call(ACCOUNTS.normalOutside, 'runsheet/get', { iterationId: s.iterationId }));
+      const row = runsheet.planInstances[0]!.sequences[0]!.phases[0]!.steps.find((candidate) => candidate.id === step.id)!;
+      expect(row.statusReason).toBe('Waiting for the DBA');
+      // Moving on clears the reason.
+      expectOk(await raw(ACCOUNTS.normalInTeam, step.id, 'BLOCKED', 'IN_PROGRESS'));
+      expect((await stepRow(s, step.id)).statusReason).toBeNull();
+    });
+
+    it('lets only a pilot or an administrator cancel, with a reason', async () => {
+      const step = stepAt(s, 0, 0, 0);
+      await setStepStatus(s, step.id, 'TODO');
+      const before = await executionFingerprint(s);
+      const member = await raw(ACCOUNTS.normalInTeam, step.id, 'TODO', 'CANCELLED', { reason: 'Not needed' });
+      expect(codeOf(member)).toBe('FORBIDDEN');
+      expect(codeOf(await raw(ACCOUNTS.pilot, step.id, 'TODO', 'CANCELLED'))).toBe('VALIDATION');
+      expect(await executionFingerprint(s)).toBe(before);
+      const transitions = expectOk(await s.call(ACCOUNTS.pilot, 'steps/allowedTransitions', { stepId: step.id }));
+      expect(transitions.transitions.find((option) => option.status === 'CANCELLED')!.needs).toMatchObject({ ask: 'reason' });
+      expectOk(await raw(ACCOUNTS.pilot, step.id, 'TODO', 'CANCELLED', { reason: 'Not part of this rehearsal' }));
+      expect(await stepRow(s, step.id)).toMatchObject({ status: 'CANCELLED', statusReason: 'Not part of this rehearsal', updatedBy: s.users.pilot.code });
+    });
+
+    it('asks a team member to confirm completing with open instructions (named), a pilot for a reason; both audited', async () => {
+      const step = stepAt(s, 0, 0, 0);
+      await setStepStatus(s, step.id, 'IN_PROGRESS');
+      const before = await executionFingerprint(s);
+      const offered = expectOk(await s.call(ACCOUNTS.normalInTeam, 'steps/allowedTransitions', { stepId: step.id }));
+      expect(offered.transitions.find((option) => option.status === 'COMPLETED')!.needs).toMatchObject({ ask: 'confirmation' });
+      const unconfirmed = await raw(ACCOUNTS.normalInTeam, step.id, 'IN_PROGRESS', 'COMPLETED');
+      expect(codeOf(unconfirmed)).toBe('CONFLICT');
+      expect(unconfirmed.ok ? '' : unconfirmed.error.message).toMatch(new RegExp(`^${step.code} still has 2 of 2 instructions not ticked: 1\\. .+; 2\\. .+\\. Confirm that the step is complete anyway\\.$`));
+      const pilotAsked = await raw(ACCOUNTS.pilot, step.id, 'IN_PROGRESS', 'COMPLETED', { confirmOpenInstructions: true });
+      expect(codeOf(pilotAsked)).toBe('CONFLICT');
+      expect(pilotAsked.ok ? '' : pilotAsked.error.message).toContain('Give a reason to complete it anyway.');
+      expect(await executionFingerprint(s)).toBe(before);
+
+      expectOk(await raw(ACCOUNTS.normalInTeam, step.id, 'IN_PROGRESS', 'COMPLETED', { confirmOpenInstructions: true }));
+      const [audit] = await auditRows(s, step.id, 'STEP_STATUS_CHANGED');
+      expect(audit!.details).toMatchObject({ confirmed: true, openInstructions: [expect.stringMatching(/^1\. /), expect.stringMatching(/^2\. /)] });
+
+      const other = stepAt(s, 0, 0, 1);
+      await setStepStatus(s, other.id, 'IN_PROGRESS');
+      expectOk(await raw(ACCOUNTS.pilot, other.id, 'IN_PROGRESS', 'COMPLETED', { reason: 'Done off-line, see the bridge log' }));
+      const [pilotAudit] = await auditRows(s, other.id, 'STEP_STATUS_CHANGED');
+      expect(pilotAudit!.details).toMatchObject({ reason: 'Done off-line, see the bridge log', openInstructions: expect.any(Array) });
     });
   });
 });

@@ -12,17 +12,21 @@ import { auditRows, setStepStatus, stepAt, stepRow } from './execution-fixtures'
 
 /** Moves a member of the step's teams may make. */
 const MEMBER_MOVES: Record<StepStatus, StepStatus[]> = {
-  PENDING: ['TODO', 'CANCELLED'],
-  TODO: ['IN_PROGRESS', 'BLOCKED', 'CANCELLED'],
+  PENDING: ['TODO'],
+  TODO: ['IN_PROGRESS', 'BLOCKED'],
   IN_PROGRESS: ['COMPLETED', 'FAILED', 'BLOCKED'],
-  BLOCKED: ['TODO', 'IN_PROGRESS', 'CANCELLED'],
-  FAILED: ['IN_PROGRESS', 'CANCELLED'],
+  BLOCKED: ['TODO', 'IN_PROGRESS'],
+  FAILED: ['IN_PROGRESS'],
   COMPLETED: [],
   CANCELLED: [],
 };
 
-/** Reopening moves: pilots and administrators only. */
+/** Cancelling and reopening moves: pilots and administrators only (docs/decisions.md, cancel rule). */
 const PILOT_MOVES: Partial<Record<StepStatus, StepStatus[]>> = {
+  PENDING: ['CANCELLED'],
+  TODO: ['CANCELLED'],
+  BLOCKED: ['CANCELLED'],
+  FAILED: ['CANCELLED'],
   COMPLETED: ['IN_PROGRESS'],
   CANCELLED: ['TODO'],
 };
@@ -68,7 +72,7 @@ describe('steps/changeStatus: every transition for every role', () => {
     for (const from of STEP_STATUSES) {
       for (const to of STEP_STATUSES) {
         await setStepStatus(s, stepId, from);
-        const result = await s.callRaw(ACCOUNTS[account], 'steps/changeStatus', { stepId, expectedStatus: from, toStatus: to });
+        const result = await s.callRaw(ACCOUNTS[account], 'steps/changeStatus', { stepId, expectedStatus: from, toStatus: to, reason: 'Why', confirmOpenInstructions: true });
         const code = expected(caller, from, to);
         outcomes.push(`${from} -> ${to}: ${codeOf(result)}`);
         wanted.push(`${from} -> ${to}: ${code}`);

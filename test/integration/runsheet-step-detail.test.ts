@@ -192,7 +192,7 @@ describe('steps/get', () => {
   });
 
   it('tells the caller what they may do with the step', async () => {
-    expect((await detail(ACCOUNTS.normalInTeam)).permissions).toEqual({ canExecute: true, allowedTransitions: ['TODO', 'CANCELLED'], canComment: true });
+    expect((await detail(ACCOUNTS.normalInTeam)).permissions).toEqual({ canExecute: true, allowedTransitions: ['TODO'], canComment: true });
     expect((await detail(ACCOUNTS.normalImpacted)).permissions.canExecute).toBe(true);
     expect((await detail(ACCOUNTS.normalOutside)).permissions).toEqual({ canExecute: false, allowedTransitions: [], canComment: true });
   });

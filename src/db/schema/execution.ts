@@ -113,6 +113,8 @@ export const stepInstances = pgTable(
       .references(() => statuses.id),
     ...auditColumns(),
     environmentRoleId: integer('enr_id').references(() => environmentRoles.id),
+    /** Why the step is BLOCKED, FAILED or CANCELLED (0010); null otherwise. */
+    statusReason: varchar('sti_status_reason', { length: 2000 }),
   },
   (t) => [
     index('idx_steps_instance_sti_enr_id').on(t.environmentRoleId),

@@ -15,6 +15,8 @@ export interface InstructionToggle {
   complete: boolean;
   /** Used in messages, e.g. TRT-010. */
   stepCode?: string | null;
+  /** A pilot or administrator may tick or untick the checklist of a completed step (audited). */
+  mayAmendCompleted?: boolean;
 }
 
 export interface InstructionToggleEffects {
@@ -23,21 +25,25 @@ export interface InstructionToggleEffects {
    * When true and completing, set `ini_completed_at` and `usr_id_completed_by`; when unticking, clear both.
    */
   changed: boolean;
+  /** True when a pilot or administrator amended the checklist of a completed step. */
+  afterCompletion?: boolean;
 }
 
 /**
  * Instructions change only while their step is IN_PROGRESS, so the checklist of a finished or
- * not-yet-started step is a faithful record. An idempotent repeat is accepted in any step status:
+ * not-yet-started step is a faithful record; a pilot or administrator may still amend a completed
+ * step's checklist (work done off-line, recorded afterwards), and the audit log says so. An idempotent repeat is accepted in any step status:
  * the state the user asked for already holds, so there is nothing to refuse.
  */
 export function checkInstructionToggle(toggle: InstructionToggle): Decision<InstructionToggleEffects> {
   if (toggle.isCompleted === toggle.complete) return { ok: true, changed: false };
+  if (toggle.stepStatus === 'COMPLETED' && toggle.mayAmendCompleted === true) return { ok: true, changed: true, afterCompletion: true };
   if (toggle.stepStatus !== 'IN_PROGRESS') {
     const subject = toggle.stepCode ? toggle.stepCode : 'this step';
     const action = toggle.complete ? 'completed' : 'reopened';
     return refuse(
       'CONFLICT',
-      `Instructions can only be ${action} while the step is in progress; ${subject} is ${statusLabel(toggle.stepStatus).toLowerCase()}.`,
+      `Instructions can only be ${action} while the step is in progress${toggle.stepStatus === 'COMPLETED' ? ' (after completion, by a pilot or an administrator)' : ''}; ${subject} is ${statusLabel(toggle.stepStatus).toLowerCase()}.`,
       { stepStatus: toggle.stepStatus },
     );
   }

@@ -10,25 +10,35 @@ import { STEP_STATUSES, type StepStatus, statusLabel } from '../statuses';
 
 /** Moves any user allowed on the step may make. */
 export const STEP_TRANSITIONS: Readonly<Record<StepStatus, readonly StepStatus[]>> = {
-  PENDING: ['TODO', 'CANCELLED'],
-  TODO: ['IN_PROGRESS', 'BLOCKED', 'CANCELLED'],
+  PENDING: ['TODO'],
+  TODO: ['IN_PROGRESS', 'BLOCKED'],
   IN_PROGRESS: ['COMPLETED', 'FAILED', 'BLOCKED'],
-  BLOCKED: ['TODO', 'IN_PROGRESS', 'CANCELLED'],
-  FAILED: ['IN_PROGRESS', 'CANCELLED'],
+  BLOCKED: ['TODO', 'IN_PROGRESS'],
+  FAILED: ['IN_PROGRESS'],
   COMPLETED: [],
   CANCELLED: [],
 };
 
-/** Moves that undo a finished outcome (reopen, restore): pilots and admins only. */
+/**
+ * Moves for pilots and admins only: cancelling (it takes a step out of the run, which the team
+ * cannot undo; a team member marks the step Blocked with the reason instead) and undoing a
+ * finished outcome (reopen, restore).
+ */
 export const PILOT_ONLY_STEP_TRANSITIONS: Readonly<Record<StepStatus, readonly StepStatus[]>> = {
-  PENDING: [],
-  TODO: [],
+  PENDING: ['CANCELLED'],
+  TODO: ['CANCELLED'],
   IN_PROGRESS: [],
-  BLOCKED: [],
-  FAILED: [],
+  BLOCKED: ['CANCELLED'],
+  FAILED: ['CANCELLED'],
   COMPLETED: ['IN_PROGRESS'],
   CANCELLED: ['TODO'],
 };
+
+/** Moves that need a reason, shown in the runsheet: why a step is blocked, failed or cancelled. */
+export const REASON_REQUIRED: ReadonlySet<StepStatus> = new Set<StepStatus>(['BLOCKED', 'FAILED', 'CANCELLED']);
+
+/** What the service needs before it makes a move: nothing, a reason, or a confirmation. */
+export type TransitionAsk = 'reason' | 'confirmation';
 
 /** True when the move exists in the status machine for somebody. */
 export function isTransitionDefined(from: StepStatus, to: StepStatus): boolean {
@@ -78,6 +88,14 @@ export interface TransitionRequest {
    * blocked start is then refused with CONFLICT (details.overridable tells the UI to offer one).
    */
   overrideReason?: string | null;
+  /** The instructions of the step not ticked yet, as shown ("2. Verify the row counts"). */
+  openInstructions?: readonly string[];
+  /** Total instructions of the step, for "2 of 3". */
+  instructionCount?: number;
+  /** Why the step moves: required for BLOCKED, FAILED, CANCELLED and a pilot's completion with open instructions. */
+  reason?: string | null;
+  /** A team member's confirmation that the step is complete although instructions are open. */
+  confirmOpenInstructions?: boolean;
 }
 
 export interface TransitionEffects {
@@ -95,6 +113,10 @@ export interface TransitionEffects {
   clearEndTime: boolean;
   /** The dependencies an override let the step past, for the audit log. */
   overriddenDependencies?: DependencyState[];
+  /** The trimmed reason of the move (stored on the step and audited), or null. */
+  reason: string | null;
+  /** Instructions left open when the step was completed (audited), empty otherwise. */
+  completedWithOpen: readonly string[];
 }
 
 const NO_CHANGE: TransitionEffects = {
@@ -104,6 +126,8 @@ const NO_CHANGE: TransitionEffects = {
   setStartTime: false,
   setEndTime: false,
   clearEndTime: false,
+  reason: null,
+  completedWithOpen: [],
 };
 
 function listLabels(statuses: readonly StepStatus[]): string {
@@ -227,11 +251,34 @@ export function decideTransition(request: TransitionRequest): Decision<Transitio
     }
   }
 
+  const reason = request.reason?.trim() ? request.reason.trim() : null;
+  if (REASON_REQUIRED.has(to) && reason === null) {
+    return refuse('VALIDATION', `Give a reason for moving ${subject === 'This step' ? 'this step' : subject} to ${statusLabel(to)}; it is shown in the runsheet.`, {
+      from,
+      to,
+      ask: 'reason' satisfies TransitionAsk,
+    });
+  }
+  const open = request.openInstructions ?? [];
+  const completingWithOpen = to === 'COMPLETED' && open.length > 0;
+  if (completingWithOpen) {
+    const total = request.instructionCount ?? open.length;
+    const left = `${subject} still has ${open.length} of ${total} instruction${total === 1 ? '' : 's'} not ticked: ${open.join('; ')}.`;
+    if (pilot) {
+      if (reason === null) return refuse('CONFLICT', `${left} Give a reason to complete it anyway.`, { from, to, ask: 'reason' satisfies TransitionAsk, openInstructions: [...open] });
+    } else if (request.confirmOpenInstructions !== true) {
+      return refuse('CONFLICT', `${left} Confirm that the step is complete anyway.`, { from, to, ask: 'confirmation' satisfies TransitionAsk, openInstructions: [...open] });
+    }
+  }
+
   return {
     ok: true,
     changed: true,
     override,
     overrideReason,
+    // Kept only where a reason is asked for, so a stray one never shows as "why" in the runsheet.
+    reason: REASON_REQUIRED.has(to) || (completingWithOpen && pilot) ? reason : null,
+    completedWithOpen: to === 'COMPLETED' ? open : [],
     setStartTime: to === 'IN_PROGRESS' && !request.hasStartTime,
     setEndTime: to === 'COMPLETED' || to === 'FAILED',
     clearEndTime: to === 'IN_PROGRESS' && (from === 'COMPLETED' || from === 'FAILED'),

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows } from '../../db/query';
 import { instructionInstances } from '../../db/schema';
-import { canToggleInstruction } from '../../domain/access/permissions';
+import { canOverride, canToggleInstruction } from '../../domain/access/permissions';
 import { checkInstructionToggle } from '../../domain/execution/instructions';
 import { domainError } from '../../domain/errors';
 import { stepStatusFromId } from '../../domain/statuses';
@@ -77,7 +77,7 @@ export async function setInstructionCompleted(ctx: ServiceContext, input: SetIns
     }
     const stepStatus = stepStatusFromId(Number(row.sti_status));
     if (!stepStatus) throw domainError('CONFLICT', `${stepCode ?? 'This step'} has a status UMIG does not know; ask an administrator.`);
-    const decision = checkInstructionToggle({ stepStatus, isCompleted: row.is_completed, complete: input.completed, stepCode });
+    const decision = checkInstructionToggle({ stepStatus, isCompleted: row.is_completed, complete: input.completed, stepCode, mayAmendCompleted: canOverride(ctx.actor) });
     if (!decision.ok) throw decision.error;
 
     if (decision.changed) {
@@ -100,7 +100,7 @@ export async function setInstructionCompleted(ctx: ServiceContext, input: SetIns
         entityId: row.ini_id,
         before: { completed: row.is_completed },
         after: { completed: input.completed },
-        extra: { stepId: row.sti_id, stepCode },
+        extra: { stepId: row.sti_id, stepCode, ...(decision.afterCompletion ? { afterCompletion: true } : {}) },
       });
       await enqueueNotification(tx, { type: 'INSTRUCTION_TOGGLED', instructionId: row.ini_id, completed: input.completed, actor: ctx.actor }, { now });
     }

@@ -1,12 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
-import { controlInstances, masterSteps, phaseInstances, statuses, stepInstances } from '../../db/schema';
+import { controlInstances, instructionInstances, masterInstructions, masterSteps, phaseInstances, statuses, stepInstances } from '../../db/schema';
 import { type Actor, type StepTeams, canExecuteStep } from '../../domain/access/permissions';
 import { type ControlGate, type PhaseGate, phaseBlockers } from '../../domain/execution/controls';
 import { formatStepCode } from '../../domain/execution/step-code';
-import { allowedTransitions, decideTransition } from '../../domain/execution/step-transitions';
+import { type TransitionAsk, allowedTransitions, decideTransition } from '../../domain/execution/step-transitions';
 import { domainError } from '../../domain/errors';
 import {
   STEP_STATUSES,
@@ -31,7 +31,11 @@ export const changeStepStatusInput = z.strictObject({
   /** The status the user saw; a different current status means someone else moved the step. */
   expectedStatus: stepStatus,
   /** Asks a pilot's override of a predecessor or phase-gate block; recorded in the audit log. */
-  overrideReason: z.string().max(2000).optional(),
+  overrideReason: z.string().max(2000, 'The override reason is too long; keep it under 2,000 characters.').optional(),
+  /** Why: needed for Blocked, Failed, Cancelled and a pilot's completion with open instructions; shown in the runsheet. */
+  reason: z.string().max(2000, 'The reason is too long; keep it under 2,000 characters.').optional(),
+  /** A team member confirms completing the step although instructions are not ticked. */
+  confirmOpenInstructions: z.boolean().optional(),
 });
 export type ChangeStepStatusInput = z.output<typeof changeStepStatusInput>;
 
@@ -112,6 +116,23 @@ async function loadStep(tx: DbOrTx, stepId: string, lock: boolean): Promise<Step
     predecessorStatusId: row.predecessorStatusId,
     predecessorCode: stepCodeOf(row.predecessorTypeCode, row.predecessorNumber),
   };
+}
+
+/** The step's instructions, and those not ticked ("2. Verify the row counts"), in order. */
+async function instructionChecklist(tx: DbOrTx, stepId: string): Promise<{ total: number; open: string[] }> {
+  const rows = await tx
+    .select({ order: instructionInstances.order, body: masterInstructions.body, done: instructionInstances.isCompleted })
+    .from(instructionInstances)
+    .innerJoin(masterInstructions, eq(masterInstructions.id, instructionInstances.masterInstructionId))
+    .where(eq(instructionInstances.stepId, stepId))
+    .orderBy(asc(instructionInstances.order), asc(instructionInstances.id));
+  const open = rows.filter((row) => row.done !== true).map((row, index) => `${row.order ?? index + 1}. ${shorten(row.body ?? '')}`);
+  return { total: rows.length, open };
+}
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
 function currentStatusOf(step: StepFacts): StepStatus {
@@ -246,6 +267,7 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
     const predecessorStatus = predecessorStatusOf(step);
     const blockedBy = input.toStatus === 'IN_PROGRESS' ? await phaseBlockedBy(tx, step) : [];
     const dependencies = input.toStatus === 'IN_PROGRESS' ? await dependenciesOf(tx, step) : [];
+    const checklist = input.toStatus === 'COMPLETED' && current !== 'COMPLETED' ? await instructionChecklist(tx, step.id) : { total: 0, open: [] };
     const decision = decideTransition({
       from: current,
       to: input.toStatus,
@@ -258,6 +280,10 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
       phaseBlockedBy: blockedBy,
       hasStartTime: step.hasStartTime,
       overrideReason: input.overrideReason,
+      reason: input.reason,
+      confirmOpenInstructions: input.confirmOpenInstructions,
+      openInstructions: checklist.open,
+      instructionCount: checklist.total,
     });
     if (!decision.ok) throw decision.error;
     if (!decision.changed) {
@@ -271,6 +297,7 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
         ...(decision.setStartTime ? { startTime: now } : {}),
         ...(decision.setEndTime ? { endTime: now } : {}),
         ...(decision.clearEndTime ? { endTime: null } : {}),
+        statusReason: decision.reason,
         updatedBy: ctx.actor.code,
         updatedAt: now,
       })
@@ -299,7 +326,15 @@ export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepSta
       entityId: step.id,
       before: { status: current },
       after: { status: input.toStatus },
-      extra: { stepCode: step.code, ...override, ...(containers.length > 0 ? { rolledUp: containers } : {}) },
+      extra: {
+        stepCode: step.code,
+        ...(decision.reason !== null ? { reason: decision.reason } : {}),
+        ...(decision.completedWithOpen.length > 0
+          ? { openInstructions: decision.completedWithOpen, ...(input.confirmOpenInstructions === true ? { confirmed: true } : {}) }
+          : {}),
+        ...override,
+        ...(containers.length > 0 ? { rolledUp: containers } : {}),
+      },
     });
     // Same transaction: the email exists exactly when the change does.
     await enqueueNotification(tx, { type: 'STEP_STATUS_CHANGED', stepId: step.id, from: current, to: input.toStatus, actor: ctx.actor }, { now });
@@ -318,6 +353,12 @@ export interface TransitionOption {
   color: string | null;
   /** Set when the move is blocked now (predecessor or phase gate); `overridable` says a reason lets it through. */
   blocked: { message: string; overridable: boolean } | null;
+  /**
+   * Set when the move needs more than a click: a reason (Blocked, Failed, Cancelled; a pilot
+   * completing with open instructions) or a confirmation (a team member completing with open
+   * instructions). `message` says why and names what is left; send `reason` or `confirmOpenInstructions`.
+   */
+  needs: { ask: TransitionAsk; message: string } | null;
 }
 
 export interface StepTransitions {
@@ -344,6 +385,7 @@ export async function listAllowedTransitions(ctx: ServiceContext, input: Allowed
   const blockedBy = targets.includes('IN_PROGRESS') ? await phaseBlockedBy(ctx.db, step) : [];
   const dependencies = targets.includes('IN_PROGRESS') ? await dependenciesOf(ctx.db, step) : [];
   const now = ctx.now();
+  const checklist = targets.includes('COMPLETED') ? await instructionChecklist(ctx.db, step.id) : { total: 0, open: [] };
   const colors = new Map((await ctx.db.select({ id: statuses.id, color: statuses.color }).from(statuses).where(eq(statuses.type, 'Step'))).map((s) => [s.id, s.color]));
   const transitions = targets.map((to): TransitionOption => {
     const decision = decideTransition({
@@ -357,11 +399,13 @@ export async function listAllowedTransitions(ctx: ServiceContext, input: Allowed
       now,
       phaseBlockedBy: blockedBy,
       hasStartTime: step.hasStartTime,
+      openInstructions: checklist.open,
+      instructionCount: checklist.total,
     });
-    const blocked = decision.ok
-      ? null
-      : { message: decision.error.message, overridable: decision.error.details?.overridable === true };
-    return { status: to, label: statusLabel(to), color: colors.get(STEP_STATUS_ID[to]) ?? null, blocked };
+    const ask = decision.ok ? undefined : (decision.error.details?.ask as TransitionAsk | undefined);
+    const needs = !decision.ok && ask ? { ask, message: decision.error.message } : null;
+    const blocked = decision.ok || needs ? null : { message: decision.error.message, overridable: decision.error.details?.overridable === true };
+    return { status: to, label: statusLabel(to), color: colors.get(STEP_STATUS_ID[to]) ?? null, blocked, needs };
   });
   return { stepId: step.id, code: step.code, status: current, canExecute, transitions };
 }

@@ -42,6 +42,7 @@ export interface StepRow {
   duration: number | null;
   start_time: Date | string | null;
   end_time: Date | string | null;
+  status_reason: string | null;
   predecessor_id: string | null;
   pred_type_code: string | null;
   pred_number: number | null;
@@ -132,7 +133,7 @@ export function stepRowsQuery(filters: StepRowFilters, options: { detail?: boole
     SELECT st.sti_id AS id, st.phi_id AS phase_id, m.stt_code AS type_code, m.stm_number AS number, st.sti_name AS name,
            m.tms_id_owner AS owner_team_id, coalesce(imp.ids, '{}') AS impacted, coalesce(lab.ids, '{}') AS label_ids,
            st.sti_status AS status_id, st.sti_duration_minutes AS duration, st.sti_start_time AS start_time,
-           st.sti_end_time AS end_time, st.sti_id_predecessor AS predecessor_id, pm.stt_code AS pred_type_code,
+           st.sti_end_time AS end_time, st.sti_status_reason AS status_reason, st.sti_id_predecessor AS predecessor_id, pm.stt_code AS pred_type_code,
            pm.stm_number AS pred_number, ins.done, ins.total, st.enr_id AS env_role_id, st.updated_at${detail}
       FROM plans_instance_pli pl
       JOIN iterations_ite ite ON ite.ite_id = pl.ite_id
@@ -187,6 +188,7 @@ export function toRunsheetStep(row: StepRow): RunsheetStep {
     endTime: isoOf(row.end_time),
     predecessorId: row.predecessor_id,
     predecessorCode: row.predecessor_id === null ? null : stepCodeOf(row.pred_type_code, row.pred_number),
+    statusReason: row.status_reason,
     instructions: { done: row.done, total: row.total },
     labelIds: row.label_ids,
     environmentRoleId: row.env_role_id,

@@ -75,6 +75,8 @@ export interface RunsheetStep {
   predecessorId: string | null;
   /** The predecessor's code, so a filtered runsheet can name a predecessor it does not list. */
   predecessorCode: string | null;
+  /** Why the step is blocked, failed or cancelled, as its mover wrote it; null otherwise. */
+  statusReason: string | null;
   instructions: { done: number; total: number };
   /** Only labels of the iteration's migration (labels are migration-scoped). */
   labelIds: number[];

@@ -388,8 +388,9 @@ const StepRow = memo(function StepRow({ entry, index, offset, size, tabIndex, se
       <div role="gridcell" style={cell} title={owner}>
         {owner}
       </div>
-      <div role="gridcell" style={cell}>
+      <div role="gridcell" style={cell} title={step.statusReason ? `Why: ${step.statusReason}` : undefined} data-status-reason={step.statusReason ?? undefined}>
         <StatusLozenge status={status} />
+        {step.statusReason && <span style={{ marginLeft: '0.25rem', color: 'var(--ds-text-subtle, #44546F)' }}>{`· ${step.statusReason}`}</span>}
       </div>
       <div role="gridcell" style={cell}>
         {formatMinutes(step.durationMinutes)}

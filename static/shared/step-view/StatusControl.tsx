@@ -5,15 +5,24 @@ import { describeError, ServiceError } from '../bridge';
 import { look } from '../look';
 import { ErrorState } from '../ui';
 
+/** What the form under the buttons asks for: an override reason, a reason for the move, or a confirmation. */
 interface OverrideAsk {
   to: TransitionOption;
   message: string;
+  kind: 'override' | 'reason' | 'confirmation';
 }
 
 function isOverridable(error: unknown): error is ServiceError {
   if (!(error instanceof ServiceError) || error.code !== 'CONFLICT') return false;
   const details = error.details as { overridable?: unknown } | undefined;
   return details?.overridable === true;
+}
+
+/** The service asks for a reason or a confirmation (the step changed since the buttons were drawn). */
+function askOf(error: unknown): 'reason' | 'confirmation' | null {
+  if (!(error instanceof ServiceError)) return null;
+  const ask = (error.details as { ask?: unknown } | undefined)?.ask;
+  return ask === 'reason' || ask === 'confirmation' ? ask : null;
 }
 
 /**
@@ -31,7 +40,7 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
 
   if (transitions.transitions.length === 0) return null;
 
-  async function move(to: TransitionOption, overrideReason?: string) {
+  async function move(to: TransitionOption, extra: { overrideReason?: string; reason?: string; confirmOpenInstructions?: boolean } = {}) {
     setBusy(to.status);
     setError(undefined);
     try {
@@ -39,7 +48,7 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
         stepId: transitions.stepId,
         toStatus: to.status,
         expectedStatus: transitions.status,
-        ...(overrideReason !== undefined ? { overrideReason } : {}),
+        ...extra,
       });
       setOverride(undefined);
       setReason('');
@@ -50,8 +59,11 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
           : `${code} was already ${to.label.toLowerCase()}.`,
       );
     } catch (failure) {
-      if (overrideReason === undefined && isOverridable(failure)) {
-        setOverride({ to, message: failure.message });
+      const ask = askOf(failure);
+      if (extra.overrideReason === undefined && isOverridable(failure)) {
+        setOverride({ to, message: failure.message, kind: 'override' });
+      } else if (ask !== null && extra.reason === undefined && extra.confirmOpenInstructions === undefined) {
+        setOverride({ to, message: (failure as Error).message, kind: ask });
       } else {
         setError(describeError(failure));
       }
@@ -71,7 +83,11 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
               appearance={option.status === 'COMPLETED' ? 'primary' : option.status === 'FAILED' ? 'danger' : 'default'}
               isDisabled={busy !== null || hardBlocked}
               isLoading={busy === option.status}
-              onClick={() => void move(option)}
+              onClick={() => {
+                // Blocked, Failed, Cancelled and completing with open instructions ask first.
+                if (option.needs) setOverride({ to: option, message: option.needs.message, kind: option.needs.ask });
+                else void move(option);
+              }}
             >
               {`Move to ${option.label}`}
             </Button>
@@ -88,29 +104,50 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
       {override && (
         <form
           style={{ ...look.card, marginTop: '0.5rem' }}
-          aria-label="Override"
+          aria-label={override.kind === 'override' ? 'Override' : override.kind === 'reason' ? 'Reason' : 'Confirm'}
           onSubmit={(event) => {
             event.preventDefault();
-            void move(override.to, reason.trim());
+            if (override.kind === 'override') void move(override.to, { overrideReason: reason.trim() });
+            else if (override.kind === 'reason') void move(override.to, { reason: reason.trim() });
+            else void move(override.to, { confirmOpenInstructions: true });
           }}
         >
           <p role="alert" style={{ marginTop: 0 }}>
             {override.message}
           </p>
-          <label htmlFor={`${id}-reason`} style={look.meta}>
-            Reason for the override (kept in the audit log)
-          </label>
-          <textarea
-            id={`${id}-reason`}
-            style={look.textarea}
-            value={reason}
-            maxLength={2000}
-            onChange={(event) => setReason(event.target.value)}
-            required
-          />
+          {override.kind !== 'confirmation' && (
+            <>
+              <label htmlFor={`${id}-reason`} style={look.meta}>
+                {override.kind === 'override' ? 'Reason for the override (kept in the audit log)' : 'Reason (shown in the runsheet, kept in the audit log)'}
+              </label>
+              <textarea
+                id={`${id}-reason`}
+                style={look.textarea}
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+                aria-invalid={reason.length > 2000}
+                autoFocus
+                required
+              />
+              {reason.length > 2000 && (
+                <p role="alert" style={look.meta}>
+                  {`The reason is ${reason.length.toLocaleString()} characters long; keep it under 2,000.`}
+                </p>
+              )}
+            </>
+          )}
           <div style={{ ...look.row, marginTop: '0.5rem' }}>
-            <Button type="submit" appearance="warning" isDisabled={busy !== null || reason.trim() === ''} isLoading={busy === override.to.status}>
-              {`Override and move to ${override.to.label}`}
+            <Button
+              type="submit"
+              appearance={override.to.status === 'CANCELLED' || override.to.status === 'FAILED' ? 'danger' : 'warning'}
+              isDisabled={busy !== null || (override.kind !== 'confirmation' && (reason.trim() === '' || reason.length > 2000))}
+              isLoading={busy === override.to.status}
+            >
+              {override.kind === 'override'
+                ? `Override and move to ${override.to.label}`
+                : override.kind === 'confirmation'
+                  ? `Yes, move to ${override.to.label} anyway`
+                  : `Move to ${override.to.label}`}
             </Button>
             <Button appearance="subtle" onClick={() => setOverride(undefined)}>
               Cancel

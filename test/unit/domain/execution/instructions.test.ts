@@ -21,11 +21,13 @@ describe('checkInstructionToggle', () => {
     }
   });
 
-  it('says why, naming the step', () => {
+  it('says why, naming the step (pilots may amend a completed step)', () => {
     const done = checkInstructionToggle({ stepStatus: 'COMPLETED', isCompleted: false, complete: true, stepCode: 'TRT-010' });
     const todo = checkInstructionToggle({ stepStatus: 'TODO', isCompleted: true, complete: false });
     if (done.ok || todo.ok) throw new Error('expected refusals');
-    expect(done.error.message).toBe('Instructions can only be completed while the step is in progress; TRT-010 is completed.');
+    expect(done.error.message).toBe('Instructions can only be completed while the step is in progress (after completion, by a pilot or an administrator); TRT-010 is completed.');
+    expect(checkInstructionToggle({ stepStatus: 'COMPLETED', isCompleted: false, complete: true, mayAmendCompleted: true })).toEqual({ ok: true, changed: true, afterCompletion: true });
+    expect(checkInstructionToggle({ stepStatus: 'CANCELLED', isCompleted: false, complete: true, mayAmendCompleted: true }).ok).toBe(false);
     expect(todo.error.message).toBe('Instructions can only be reopened while the step is in progress; this step is to do.');
   });
 

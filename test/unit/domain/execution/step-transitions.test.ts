@@ -3,6 +3,7 @@ import {
   type TransitionRequest,
   allowedTransitions,
   decideTransition,
+  REASON_REQUIRED,
   isPilotOnlyTransition,
   isTransitionDefined,
 } from '../../../../src/domain/execution/step-transitions';
@@ -15,12 +16,12 @@ import { admin, flaggedAdmin, normal, pilot } from '../actors';
  * '=' same status, 'A' anyone allowed on the step, 'P' pilots and admins only, '.' no such move.
  */
 const MACHINE: Record<StepStatus, string> = {
-  PENDING: '=A....A',
-  TODO: '.=A..AA',
+  PENDING: '=A....P',
+  TODO: '.=A..AP',
   IN_PROGRESS: '..=AAA.',
   COMPLETED: '..P=...',
-  FAILED: '..A.=.A',
-  BLOCKED: '.AA..=A',
+  FAILED: '..A.=.P',
+  BLOCKED: '.AA..=P',
   CANCELLED: '.P....=',
 };
 
@@ -29,7 +30,9 @@ function cell(from: StepStatus, to: StepStatus): string {
 }
 
 function request(from: StepStatus, to: StepStatus, who: Actor, extra: Partial<TransitionRequest> = {}): TransitionRequest {
-  return { from, to, actor: who, predecessorStatus: null, phaseBlockedBy: [], hasStartTime: false, ...extra };
+  // Blocked, Failed and Cancelled need a reason; the reason rules have their own tests below.
+  const reason = REASON_REQUIRED.has(to) ? 'Because.' : undefined;
+  return { from, to, actor: who, predecessorStatus: null, phaseBlockedBy: [], hasStartTime: false, reason, ...extra };
 }
 
 const ROLES: [string, Actor, boolean][] = [
@@ -61,6 +64,8 @@ describe.each(ROLES)('every from/to pair for %s', (_name, who, isPilot) => {
         setStartTime: false,
         setEndTime: false,
         clearEndTime: false,
+        reason: null,
+        completedWithOpen: [],
       });
     } else if (expected === '.') {
       expect(decision.ok).toBe(false);
@@ -81,6 +86,8 @@ describe.each(ROLES)('every from/to pair for %s', (_name, who, isPilot) => {
         setStartTime: to === 'IN_PROGRESS',
         setEndTime: to === 'COMPLETED' || to === 'FAILED',
         clearEndTime: to === 'IN_PROGRESS' && (from === 'COMPLETED' || from === 'FAILED'),
+        reason: REASON_REQUIRED.has(to) ? 'Because.' : null,
+        completedWithOpen: [],
       });
     }
   });
@@ -145,7 +152,7 @@ describe('start and end times', () => {
   it('sets the end time on completion and on failure, never on cancellation', () => {
     expect(decideTransition(request('IN_PROGRESS', 'COMPLETED', normal, { hasStartTime: true }))).toMatchObject({ setEndTime: true });
     expect(decideTransition(request('IN_PROGRESS', 'FAILED', normal, { hasStartTime: true }))).toMatchObject({ setEndTime: true });
-    expect(decideTransition(request('BLOCKED', 'CANCELLED', normal, { hasStartTime: true }))).toMatchObject({
+    expect(decideTransition(request('BLOCKED', 'CANCELLED', pilot, { hasStartTime: true }))).toMatchObject({
       ok: true,
       setEndTime: false,
       clearEndTime: false,
@@ -200,7 +207,7 @@ describe('predecessor rule', () => {
       ['TODO', 'CANCELLED'],
       ['IN_PROGRESS', 'COMPLETED'],
     ] as const) {
-      expect(decideTransition(request(from, to, normal, { predecessorStatus: 'PENDING', phaseBlockedBy: ['CTL-1'] }))).toMatchObject({
+      expect(decideTransition(request(from, to, pilot, { predecessorStatus: 'PENDING', phaseBlockedBy: ['CTL-1'] }))).toMatchObject({
         ok: true,
         override: false,
       });
@@ -327,5 +334,61 @@ describe('order of checks', () => {
     expect(
       decideTransition(request('IN_PROGRESS', 'IN_PROGRESS', normal, { predecessorStatus: 'TODO', phaseBlockedBy: ['C'] })),
     ).toMatchObject({ ok: true, changed: false, override: false });
+  });
+});
+
+describe('reasons and the instruction checklist (issue 11)', () => {
+  it.each(['BLOCKED', 'FAILED'] as const)('asks anyone moving a step to %s for a reason, and keeps it trimmed', (to) => {
+    for (const reason of [undefined, '', '   ']) {
+      const decision = decideTransition(request('IN_PROGRESS', to, normal, { stepCode: 'TRT-010', reason }));
+      if (decision.ok) throw new Error('expected a refusal');
+      expect(decision.error.code).toBe('VALIDATION');
+      expect(decision.error.message).toBe(`Give a reason for moving TRT-010 to ${to === 'BLOCKED' ? 'Blocked' : 'Failed'}; it is shown in the runsheet.`);
+      expect(decision.error.details).toMatchObject({ ask: 'reason' });
+    }
+    expect(decideTransition(request('IN_PROGRESS', to, normal, { reason: '  Database down  ' }))).toMatchObject({ ok: true, reason: 'Database down' });
+  });
+
+  it('lets only a pilot or an administrator cancel, with a reason', () => {
+    const member = decideTransition(request('TODO', 'CANCELLED', normal, { stepCode: 'TRT-010' }));
+    if (member.ok) throw new Error('expected a refusal');
+    expect(member.error.code).toBe('FORBIDDEN');
+    expect(member.error.message).toBe('Only a pilot or an administrator can move TRT-010 from To do to Cancelled.');
+    expect(allowedTransitions('TODO', normal)).not.toContain('CANCELLED');
+    const noReason = decideTransition(request('TODO', 'CANCELLED', pilot, { reason: undefined }));
+    expect(noReason).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(decideTransition(request('TODO', 'CANCELLED', pilot, { reason: 'Not needed this run' }))).toMatchObject({ ok: true, reason: 'Not needed this run' });
+  });
+
+  const open = ['2. Verify row counts', '3. Tell the bridge'];
+
+  it('asks a team member to confirm completing with open instructions, naming them', () => {
+    const decision = decideTransition(request('IN_PROGRESS', 'COMPLETED', normal, { stepCode: 'TRT-010', openInstructions: open, instructionCount: 3 }));
+    if (decision.ok) throw new Error('expected a refusal');
+    expect(decision.error.code).toBe('CONFLICT');
+    expect(decision.error.message).toBe(
+      'TRT-010 still has 2 of 3 instructions not ticked: 2. Verify row counts; 3. Tell the bridge. Confirm that the step is complete anyway.',
+    );
+    expect(decision.error.details).toMatchObject({ ask: 'confirmation', openInstructions: open });
+    expect(decideTransition(request('IN_PROGRESS', 'COMPLETED', normal, { openInstructions: open, instructionCount: 3, confirmOpenInstructions: true }))).toMatchObject({
+      ok: true,
+      completedWithOpen: open,
+    });
+  });
+
+  it('asks a pilot for a reason instead of a confirmation', () => {
+    const asked = decideTransition(request('IN_PROGRESS', 'COMPLETED', pilot, { openInstructions: open, instructionCount: 3, confirmOpenInstructions: true }));
+    if (asked.ok) throw new Error('expected a refusal');
+    expect(asked.error.details).toMatchObject({ ask: 'reason' });
+    expect(asked.error.message).toContain('Give a reason to complete it anyway.');
+    expect(decideTransition(request('IN_PROGRESS', 'COMPLETED', pilot, { openInstructions: open, instructionCount: 3, reason: 'Done off-line' }))).toMatchObject({
+      ok: true,
+      reason: 'Done off-line',
+      completedWithOpen: open,
+    });
+  });
+
+  it('completes without asking when every instruction is ticked', () => {
+    expect(decideTransition(request('IN_PROGRESS', 'COMPLETED', normal, { openInstructions: [], instructionCount: 3 }))).toMatchObject({ ok: true, reason: null, completedWithOpen: [] });
   });
 });
