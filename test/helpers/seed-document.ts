@@ -43,6 +43,7 @@ export const TABLES_ADDED_LATER: Readonly<Record<string, string>> = {
   plan_backout_markers_master_pbm: '0009_step_dependencies',
   import_uploads_iup: '0010_import_uploads',
   import_upload_parts_iupp: '0010_import_uploads',
+  plan_instance_schedule_pis: '0015_plan_instance_schedule',
 };
 
 export interface SeedColumn {

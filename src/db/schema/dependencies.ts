@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { stepInstances } from './execution';
+import { check, index, integer, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { planInstances, stepInstances } from './execution';
 import { masterPhases, masterPlans, masterSequences, masterSteps } from './master';
-import { auditColumns } from './columns';
+import { auditColumns, withTz } from './columns';
 
 // The step dependency graph and a plan's backout markers (migrations/0009_step_dependencies.sql).
 // The seed's stm_id_predecessor / sti_id_predecessor hold a step's first dependency.
@@ -83,6 +83,26 @@ export const planBackoutMarkers = pgTable(
       sql`(${t.kind} = 'BACKOUT_SEQUENCE' AND ${t.sequenceId} IS NOT NULL AND ${t.phaseId} IS NULL AND ${t.stepId} IS NULL)
         OR (${t.kind} = 'BACKOUT_PHASE' AND ${t.phaseId} IS NOT NULL AND ${t.sequenceId} IS NULL AND ${t.stepId} IS NULL)
         OR (${t.kind} = 'POINT_OF_NO_RETURN' AND ${t.stepId} IS NOT NULL AND ${t.sequenceId} IS NULL AND ${t.phaseId} IS NULL)`,
+    ),
+  ],
+);
+
+/** Planned start and window end of a run (0013); pli_start_time/pli_end_time hold the actual ones. */
+export const planInstanceSchedules = pgTable(
+  'plan_instance_schedule_pis',
+  {
+    planInstanceId: uuid('pli_id')
+      .primaryKey()
+      .references(() => planInstances.id, { onDelete: 'cascade' }),
+    plannedStart: timestamp('pis_planned_start', withTz),
+    windowEnd: timestamp('pis_window_end', withTz),
+    updatedBy: varchar('updated_by', { length: 255 }).default('system'),
+    updatedAt: timestamp('updated_at', withTz).defaultNow(),
+  },
+  (t) => [
+    check(
+      'plan_instance_schedule_pis_check',
+      sql`${t.windowEnd} IS NULL OR ${t.plannedStart} IS NULL OR ${t.windowEnd} > ${t.plannedStart}`,
     ),
   ],
 );

@@ -22,6 +22,7 @@ import {
   type StepForProgress,
 } from './containers';
 import { type StepRow, type StepRowFilters, stepRowsQuery, toRunsheetStep } from './step-rows';
+import { type IterationTiming, loadIterationTiming } from './timing';
 import type {
   ChangedStep,
   PhaseSummary,
@@ -97,8 +98,9 @@ function toStepFilters(input: GetRunsheetInput, actorTeamIds: readonly number[])
   return { filters, stepFiltered };
 }
 
-function phaseView(phase: PhaseNode, facts: ContainerFacts, statuses: ReadonlyMap<number, StatusInfo>, steps: RunsheetStep[]): RunsheetPhase {
+function phaseView(phase: PhaseNode, facts: ContainerFacts, statuses: ReadonlyMap<number, StatusInfo>, steps: RunsheetStep[], timing?: IterationTiming): RunsheetPhase {
   const phaseFacts = facts.phases.get(phase.id)!;
+  const forecast = timing?.phases.get(phase.id);
   return {
     id: phase.id,
     name: phase.name,
@@ -108,6 +110,7 @@ function phaseView(phase: PhaseNode, facts: ContainerFacts, statuses: ReadonlyMa
     controls: phaseFacts.controls,
     blocked: phaseFacts.blockedBy.length > 0,
     blockedBy: phaseFacts.blockedBy,
+    ...(forecast ? { f: forecast } : {}),
     steps,
   };
 }
@@ -123,8 +126,16 @@ function sequenceView(sequence: SequenceNode, facts: ContainerFacts, statuses: R
   };
 }
 
-function planView(plan: PlanNode, facts: ContainerFacts, statuses: ReadonlyMap<number, StatusInfo>, sequences: RunsheetSequence[]): RunsheetPlan {
-  return { id: plan.id, name: plan.name, status: statusInfo(statuses, plan.statusId), progress: facts.plans.get(plan.id)!, sequences };
+function planView(plan: PlanNode, facts: ContainerFacts, statuses: ReadonlyMap<number, StatusInfo>, sequences: RunsheetSequence[], timing?: IterationTiming): RunsheetPlan {
+  const planTiming = timing?.plans.get(plan.id);
+  return {
+    id: plan.id,
+    name: plan.name,
+    status: statusInfo(statuses, plan.statusId),
+    progress: facts.plans.get(plan.id)!,
+    ...(planTiming ? { timing: planTiming } : {}),
+    sequences,
+  };
 }
 
 function progressOf(rows: readonly StepRow[]): StepForProgress[] {
@@ -151,6 +162,7 @@ export async function getRunsheet(ctx: ServiceContext, input: GetRunsheetInput):
     const rows = await queryRows<StepRow>(tx, stepRowsQuery(filters));
     const progressSteps = stepFiltered || containerFiltered ? await loadStepsForProgress(tx, input.iterationId) : progressOf(rows);
     const facts = computeContainerFacts(plans, progressSteps, head.asOf);
+    const timing = await loadIterationTiming(tx, input.iterationId, head.asOf);
 
     const stepsByPhase = new Map<string, RunsheetStep[]>();
     for (const row of rows) {
@@ -159,7 +171,9 @@ export async function getRunsheet(ctx: ServiceContext, input: GetRunsheetInput):
         list = [];
         stepsByPhase.set(row.phase_id, list);
       }
-      list.push(toRunsheetStep(row));
+      const step = toRunsheetStep(row);
+      const planned = timing.planned.get(row.id);
+      list.push(planned ? { ...step, p: planned } : step);
     }
 
     // Container filters pick containers; step filters drop the containers left without a step.
@@ -174,13 +188,13 @@ export async function getRunsheet(ctx: ServiceContext, input: GetRunsheetInput):
           if (input.phaseId !== undefined && phase.id !== input.phaseId) continue;
           const steps = stepsByPhase.get(phase.id) ?? [];
           if (stepFiltered && steps.length === 0) continue;
-          phases.push(phaseView(phase, facts, head.statuses, steps));
+          phases.push(phaseView(phase, facts, head.statuses, steps, timing));
         }
         if ((stepFiltered || input.phaseId !== undefined) && phases.length === 0) continue;
         sequences.push(sequenceView(sequence, facts, head.statuses, phases));
       }
       if ((stepFiltered || input.phaseId !== undefined || input.sequenceId !== undefined) && sequences.length === 0) continue;
-      planInstances.push(planView(plan, facts, head.statuses, sequences));
+      planInstances.push(planView(plan, facts, head.statuses, sequences, timing));
     }
 
     const stepStatuses = [...head.statuses.values()]
@@ -214,11 +228,13 @@ export async function getRunsheetChanges(ctx: ServiceContext, input: GetRunsheet
     const plans = await loadContainers(tx, input.iterationId);
     const rows = await queryRows<StepRow>(tx, stepRowsQuery({ iterationId: input.iterationId, changedAfter: since }));
     const facts = computeContainerFacts(plans, await loadStepsForProgress(tx, input.iterationId), head.asOf);
+    const timing = await loadIterationTiming(tx, input.iterationId, head.asOf);
 
     const steps: ChangedStep[] = [];
     const touchedPhases = new Set<string>();
     for (const row of rows) {
-      steps.push({ ...toRunsheetStep(row), phaseId: row.phase_id });
+      const planned = timing.planned.get(row.id);
+      steps.push({ ...toRunsheetStep(row), ...(planned ? { p: planned } : {}), phaseId: row.phase_id });
       touchedPhases.add(row.phase_id);
     }
 
@@ -232,7 +248,7 @@ export async function getRunsheetChanges(ctx: ServiceContext, input: GetRunsheet
         let sequenceTouched = after(sequence.updatedAt, since);
         for (const phase of sequence.phases) {
           if (!gateMoved && !touchedPhases.has(phase.id)) continue;
-          const { steps: _steps, ...summary } = phaseView(phase, facts, head.statuses, []);
+          const { steps: _steps, ...summary } = phaseView(phase, facts, head.statuses, [], timing);
           phases.push({ ...summary, sequenceId: sequence.id });
           sequenceTouched = true;
         }
@@ -242,7 +258,7 @@ export async function getRunsheetChanges(ctx: ServiceContext, input: GetRunsheet
         planTouched = true;
       }
       if (!planTouched) continue;
-      const { sequences: _sequences, ...summary } = planView(plan, facts, head.statuses, []);
+      const { sequences: _sequences, ...summary } = planView(plan, facts, head.statuses, [], timing);
       planInstances.push(summary);
     }
 
@@ -255,6 +271,10 @@ export async function getRunsheetChanges(ctx: ServiceContext, input: GetRunsheet
       phases,
       sequences,
       planInstances,
+      timing: {
+        plans: Object.fromEntries(timing.plans),
+        phases: Object.fromEntries([...timing.phases].filter(([phaseId]) => !timing.settledPhases.has(phaseId))),
+      },
     };
   });
 }

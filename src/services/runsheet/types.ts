@@ -9,8 +9,9 @@
 import type { Progress } from '../../domain/execution/rollups';
 import type { ValidatorSlot } from '../../domain/access/permissions';
 import type { StepStatus } from '../../domain/statuses';
+import type { PlanTiming } from './timing';
 
-export type { Progress };
+export type { Progress, PlanTiming };
 
 /** A `status_sts` row as shown: the name is the stored name (e.g. IN_PROGRESS), the color #RRGGBB. */
 export interface StatusInfo {
@@ -82,6 +83,8 @@ export interface RunsheetStep {
   labelIds: number[];
   environmentRoleId: number | null;
   updatedAt: string | null;
+  /** Planned [earliest start, earliest finish, total float], whole minutes from the run's `timing.start`; absent for backout steps. */
+  p?: [number, number, number];
 }
 
 export interface ControlsSummary {
@@ -103,6 +106,8 @@ export interface RunsheetPhase {
   /** True when critical controls of the previous phase (same sequence) have not passed. */
   blocked: boolean;
   blockedBy: string[];
+  /** Forecast of the phase's steps in order, as runs [count, start shift, end shift, late (0/1), …] against `p`. */
+  f?: number[];
   steps: RunsheetStep[];
 }
 
@@ -120,6 +125,8 @@ export interface RunsheetPlan {
   name: string | null;
   status: StatusInfo;
   progress: Progress;
+  /** Planned and forecast end, window, late count and the backout line (see services/runsheet/timing.ts). */
+  timing?: PlanTiming;
   sequences: RunsheetSequence[];
 }
 
@@ -167,6 +174,8 @@ export interface RunsheetChanges {
   phases: PhaseSummary[];
   sequences: SequenceSummary[];
   planInstances: PlanSummary[];
+  /** The forecast moves with the clock: every run's timing, and the runs of every phase not yet settled. */
+  timing: { plans: Record<string, PlanTiming>; phases: Record<string, number[]> };
 }
 
 export interface InstructionView {

@@ -11,7 +11,8 @@ import { AppFrame, EmptyState, ErrorState, LoadingState } from '../../shared/ui'
 import { useForgeContext } from '../../shared/use-forge-context';
 import { readRunsheetView, type RunsheetView } from './config';
 import { FiltersBar } from './Filters';
-import { buildRows, filterSteps, indexSteps, isFiltered, NO_FILTERS, plannedTimes, type Filters, type StepEntry } from './model';
+import { buildRows, filterSteps, indexSteps, isFiltered, NO_FILTERS, stepTimes, type Filters, type StepEntry } from './model';
+import { TimingHeader } from './TimingHeader';
 import { RunsheetGrid, type Lookups } from './RunsheetGrid';
 import { useRefreshInterval, useRunsheet, type RunsheetHandle } from './use-runsheet';
 
@@ -75,9 +76,9 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
       statusById: new Map(runsheet.stepStatuses.map((status) => [status.id, status])),
       teamName: new Map(runsheet.teams.map((team) => [team.id, team.name])),
       typeName: new Map(runsheet.stepTypes.map((type) => [type.code, type.name])),
-      planned: plannedTimes(entries, statusIds.get('CANCELLED')),
+      planned: stepTimes(runsheet),
     }),
-    [runsheet.stepStatuses, runsheet.teams, runsheet.stepTypes, entries, statusIds],
+    [runsheet],
   );
 
   // Figures for the browser tests: when the first rows are on screen, and how long a filter takes.
@@ -148,6 +149,7 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
             mineAvailable={handle.mine !== null}
             mineHint={handle.mineError ?? (handle.mine === null ? 'Finding your steps…' : undefined)}
           />
+          <TimingHeader runsheet={runsheet} />
           <div style={{ ...look.row, justifyContent: 'space-between', marginBottom: '0.5rem' }}>
             <span role="status" aria-live="polite" style={look.meta} data-testid="shown-count">
               {filtered ? `${matching.length} of ${stepCount} steps match these filters` : `${stepCount} steps`}
@@ -228,7 +230,7 @@ function Summary({ runsheet, refreshError }: { runsheet: Runsheet; refreshError?
 
 const CSV_HEADER = [
   'Sequence', 'Phase', 'Code', 'Step', 'Type', 'Owner team', 'Impacted teams', 'Status', 'Duration (min)',
-  'Planned start', 'Planned end', 'Actual start', 'Actual end', 'Instructions done', 'Instructions total', 'Labels', 'Phase gate',
+  'Planned start', 'Planned end', 'Forecast', 'Actual start', 'Actual end', 'Instructions done', 'Instructions total', 'Labels', 'Phase gate',
 ];
 
 /** The steps matching the filters, as shown (whatever is collapsed), one line each. */
@@ -251,6 +253,7 @@ export function runsheetCsv(matching: readonly StepEntry[], lookups: Lookups, ru
         step.durationMinutes,
         planned?.start,
         planned?.end,
+        planned?.forecast,
         step.startTime,
         step.endTime,
         step.instructions.done,

@@ -6,13 +6,13 @@ import type { Runsheet, StatusInfo } from '../../shared/api';
 import { formatFullTime, formatMinutes, formatTime, statusLabel } from '../../shared/format';
 import { look } from '../../shared/look';
 import { StatusLozenge } from '../../shared/status-lozenge';
-import type { Row, StepEntry } from './model';
+import { formatVariance, type Row, type StepEntry, type StepTimes } from './model';
 
 export interface Lookups {
   statusById: ReadonlyMap<number, StatusInfo>;
   teamName: ReadonlyMap<number, string>;
   typeName: ReadonlyMap<string, string>;
-  planned: ReadonlyMap<string, { start: string; end: string }>;
+  planned: ReadonlyMap<string, StepTimes>;
 }
 
 const COLUMNS = [
@@ -22,14 +22,15 @@ const COLUMNS = [
   { key: 'owner', title: 'Owner team', width: 'minmax(9rem, 1fr)' },
   { key: 'status', title: 'Status', width: '8.5rem' },
   { key: 'duration', title: 'Duration', width: '5.5rem' },
-  { key: 'planned', title: 'Planned', width: '8.5rem' },
+  { key: 'planned', title: 'Planned', width: '9rem' },
+  { key: 'forecast', title: 'Forecast', width: '11rem' },
   { key: 'actual', title: 'Actual', width: '11rem' },
   { key: 'instructions', title: 'Instructions', width: '6rem' },
   { key: 'gate', title: 'Controls', width: '8rem' },
 ] as const;
 
 const TEMPLATE = COLUMNS.map((column) => column.width).join(' ');
-const MIN_WIDTH = '78rem';
+const MIN_WIDTH = '89rem';
 const HEADER_HEIGHT = 36;
 const STEP_HEIGHT = 40;
 const PHASE_HEIGHT = 44;
@@ -395,8 +396,31 @@ const StepRow = memo(function StepRow({ entry, index, offset, size, tabIndex, se
       <div role="gridcell" style={cell}>
         {formatMinutes(step.durationMinutes)}
       </div>
-      <div role="gridcell" style={cell}>
-        {planned ? `${planned.start} – ${planned.end}` : '—'}
+      <div role="gridcell" style={cell} title={planned ? `${planned.offsets}${planned.critical ? ', on the critical path' : ''}` : undefined} data-critical={planned?.critical ? 'true' : undefined}>
+        {planned ? (
+          <>
+            {planned.critical && (
+              <span aria-label="Critical path" title="On the critical path" style={{ color: token('color.text.danger', '#AE2E24'), fontWeight: 600, marginRight: '0.25rem' }}>
+                ◆
+              </span>
+            )}
+            {`${planned.start} – ${planned.end}`}
+          </>
+        ) : (
+          '—'
+        )}
+      </div>
+      <div role="gridcell" style={cell} data-late={planned?.late ? 'true' : undefined} title={planned?.variance != null ? `Variance ${formatVariance(planned.variance)}` : undefined}>
+        {planned?.forecast ? (
+          <>
+            {planned.late && (
+              <span style={{ color: token('color.text.danger', '#AE2E24'), fontWeight: 600, marginRight: '0.25rem' }}>Late</span>
+            )}
+            {planned.forecast}
+          </>
+        ) : (
+          '—'
+        )}
       </div>
       <div role="gridcell" style={cell} title={step.startTime ? `${formatFullTime(step.startTime)} – ${formatFullTime(step.endTime)}` : undefined}>
         {step.startTime ? `${formatTime(step.startTime)} – ${step.endTime ? formatTime(step.endTime) : '…'}` : '—'}

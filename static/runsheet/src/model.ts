@@ -5,7 +5,6 @@
  */
 
 import type { Runsheet, RunsheetChanges, RunsheetPhase, RunsheetPlan, RunsheetSequence, RunsheetStep } from '../../shared/api';
-import { computeSchedule } from '../../../src/domain/execution/scheduling';
 
 export interface StepEntry {
   step: RunsheetStep;
@@ -138,7 +137,12 @@ export function applyChanges(runsheet: Runsheet, changes: RunsheetChanges): { ru
       const phases = sequence.phases.map((phase) => {
         const stepMap = stepChanges.get(phase.id);
         const summary = phaseChanges.get(phase.id);
-        if (!stepMap && !summary) return phase;
+        const forecast = changes.timing?.phases[phase.id];
+        if (!stepMap && !summary && !forecast) return phase;
+        if (!stepMap && !summary) {
+          sequenceTouched = true;
+          return { ...phase, f: forecast };
+        }
         let steps = phase.steps;
         if (stepMap) {
           let found = 0;
@@ -151,9 +155,9 @@ export function applyChanges(runsheet: Runsheet, changes: RunsheetChanges): { ru
           unknownSteps += stepMap.size - found;
         }
         sequenceTouched = true;
-        if (!summary) return { ...phase, steps };
+        if (!summary) return { ...phase, ...(forecast ? { f: forecast } : {}), steps };
         const { sequenceId: _sequenceId, ...fields } = summary;
-        return { ...phase, ...fields, steps };
+        return { ...phase, ...fields, ...(forecast ? { f: forecast } : {}), steps };
       });
       const summary = sequenceChanges.get(sequence.id);
       if (!sequenceTouched && !summary) return sequence;
@@ -163,8 +167,9 @@ export function applyChanges(runsheet: Runsheet, changes: RunsheetChanges): { ru
       return { ...sequence, ...fields, phases };
     });
     const summary = planChanges.get(plan.id);
-    if (!planTouched && !summary) return plan;
-    return { ...plan, ...(summary ?? {}), sequences };
+    const timing = changes.timing?.plans[plan.id];
+    if (!planTouched && !summary && !timing) return plan;
+    return { ...plan, ...(summary ?? {}), ...(timing ? { timing } : {}), sequences };
   });
 
   return {
@@ -179,26 +184,94 @@ export function formatOffset(minutes: number): string {
   return `T+${hours}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+
+/** What the runsheet shows of a step's timing: clock times (T+ offsets as the secondary view). */
+export interface StepTimes {
+  /** Planned start – end, clock times when the run has a start, else T+ offsets. */
+  start: string;
+  end: string;
+  /** T+ offsets of the plan, for the tooltip. */
+  offsets: string;
+  /** Forecast start – end (clock), when the forecast is known for the step. */
+  forecast: string | null;
+  /** Forecast end minus planned end, minutes. */
+  variance: number | null;
+  late: boolean;
+  critical: boolean;
+}
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+
+/** The time zone clock times are shown in (the browser's, which is the reader's). */
+export function timeZoneName(): string {
+  return zoneFormat.formatToParts(new Date()).find((part) => part.type === 'timeZoneName')?.value ?? '';
+}
+
+/** "14:35" for `minutes` after `start` (ISO); the T+ offset when the run has no start yet. */
+export function clockAt(start: string | null, minutes: number): string {
+  if (start === null) return formatOffset(Math.max(0, minutes));
+  return clockFormat.format(new Date(Date.parse(start) + minutes * 60_000));
+}
+
 /**
- * Planned start and end of every step as offsets from the start of the runsheet, by the domain's
- * own scheduling rule (src/domain/execution/scheduling). Cancelled steps take no time. Empty when
- * the plan cannot be scheduled (the service reports such plans when they are imported).
+ * Planned, forecast, late and critical of every step, from the server's `p` (plan) and the
+ * phase's forecast runs `f`. A phase whose loaded steps do not match the runs (the server filtered
+ * some out) shows the plan only.
  */
-export function plannedTimes(entries: readonly StepEntry[], cancelledStatusId: number | undefined): Map<string, { start: string; end: string }> {
-  const inputs = entries
-    .filter((entry) => entry.step.statusId !== cancelledStatusId)
-    .map((entry) => ({
-      id: entry.step.id,
-      code: entry.step.code,
-      phaseId: entry.phase.id,
-      durationMinutes: entry.step.durationMinutes,
-      predecessorId: entry.step.predecessorId,
-    }));
-  const result = computeSchedule(inputs);
-  const planned = new Map<string, { start: string; end: string }>();
-  if (!result.ok) return planned;
-  for (const step of result.schedule.steps) {
-    planned.set(step.id, { start: formatOffset(step.startOffsetMinutes), end: formatOffset(step.endOffsetMinutes) });
+export function stepTimes(runsheet: Runsheet): Map<string, StepTimes> {
+  const times = new Map<string, StepTimes>();
+  for (const plan of runsheet.planInstances) {
+    const start = plan.timing?.start ?? null;
+    for (const sequence of plan.sequences) {
+      for (const phase of sequence.phases) {
+        const runs = phase.f;
+        const planned = phase.steps.filter((step) => step.p !== undefined);
+        let count = 0;
+        if (runs) for (let at = 0; at < runs.length; at += 4) count += runs[at]!;
+        const aligned = runs !== undefined && count === planned.length && planned.length === phase.steps.length;
+        let run = 0;
+        let left = aligned && runs.length > 0 ? runs[0]! : 0;
+        for (const step of phase.steps) {
+          if (!step.p) continue;
+          const [es, ef, float] = step.p;
+          let forecast: string | null = null;
+          let variance: number | null = null;
+          let late = false;
+          if (aligned) {
+            while (left === 0 && run + 4 < runs.length) {
+              run += 4;
+              left = runs[run]!;
+            }
+            const ds = runs[run + 1]!;
+            const de = runs[run + 2]!;
+            late = runs[run + 3] === 1;
+            left -= 1;
+            forecast = `${clockAt(start, es + ds)} – ${clockAt(start, ef + de)}`;
+            variance = de;
+          }
+          times.set(step.id, {
+            start: clockAt(start, es),
+            end: clockAt(start, ef),
+            offsets: `${formatOffset(es)} – ${formatOffset(ef)}`,
+            forecast,
+            variance,
+            late,
+            critical: float <= 0,
+          });
+        }
+      }
+    }
   }
-  return planned;
+  return times;
+}
+
+/** "+15 min" / "−5 min" / "on time". */
+export function formatVariance(minutes: number): string {
+  if (minutes === 0) return 'on time';
+  return `${minutes > 0 ? '+' : '−'}${formatMinutesShort(Math.abs(minutes))}`;
+}
+
+function formatMinutesShort(minutes: number): string {
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')}`;
 }
