@@ -344,7 +344,7 @@ describe('runsheet macro with the full demo (about 1,000 steps)', () => {
     const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'Sequence,Phase,Code,Step,Type,Owner team,Impacted teams,Status,Duration (min),Planned start,Planned end,Actual start,Actual end,Instructions done,Instructions total,Labels,Phase gate',
+      'Sequence,Phase,Code,Step,Type,Owner team,Impacted teams,Status,Duration (min),Planned start,Planned end,Forecast,Actual start,Actual end,Instructions done,Instructions total,Labels,Phase gate',
     );
     expect(lines.length - 1).toBe(shownCompleted);
     expect(lines.slice(1).every((line) => line.includes(',COMPLETED,'))).toBe(true);
