@@ -5,7 +5,7 @@ import type { DependencyKind } from '../schema/dependencies';
 
 // What the planned schedule and the forecast of an iteration's runs are computed from: every step
 // (runsheet order) with its duration, status and actual times, each run's planned start and window
-// end (plan_instance_schedule_pis, 0013), the dependency graph and the backout markers.
+// end (plan_instance_schedule_pis, 0015), the dependency graph and the backout markers.
 
 export interface TimingStepRow {
   id: string;
