@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { emailOutbox, instructionInstances, stepInstances } from '../../src/db/schema';
+import { emailOutbox, instructionInstances, stepInstanceDependencies, stepInstances } from '../../src/db/schema';
 import { STEP_STATUS_ID } from '../../src/domain/statuses';
 import { setConfig } from '../../src/services/configuration/settings';
 import { codeOf, expectOk } from '../helpers/call';
@@ -18,7 +18,9 @@ describe('notifications wired into the runsheet commands', () => {
 
   it('queues an email for the owner and impacted teams when a step changes status', async () => {
     const step = s.steps[1]!; // impacts the "impacted" team
+    // Free the step to start: no seed predecessor and no link in the dependency graph.
     await s.db.update(stepInstances).set({ statusId: STEP_STATUS_ID.TODO, predecessorId: null }).where(eq(stepInstances.id, step.id));
+    await s.db.delete(stepInstanceDependencies).where(eq(stepInstanceDependencies.stepId, step.id));
     expectOk(await s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: step.id, toStatus: 'IN_PROGRESS', expectedStatus: 'TODO' }));
     const rows = (await outbox()).filter((row) => row.eventType === 'STEP_STATUS_CHANGED');
     expect(rows).toHaveLength(1);
