@@ -279,7 +279,7 @@ export function buildServer(options: BuildServerOptions): UmigService {
     if (reply.sent) return;
     if (request.umig.identity?.accountId !== undefined) {
       request.umig.outcome = 'user token on an app-only route';
-      await reply.code(403).send({ error: 'app-level invocations only' });
+      await reply.code(403).send(failure('FORBIDDEN', 'This route accepts only the app\'s own (system) invocations, never a user\'s token.'));
     }
   }
 

@@ -148,6 +148,8 @@ describe.each<Theme>(['light', 'dark'])('axe guard, %s theme', (theme) => {
     await admin.getByRole('button', { name: 'Create status' }).click();
     const dialog = admin.getByRole('dialog');
     await dialog.waitFor();
+    // Atlaskit's modal fades in: measure colours once it is opaque.
+    await admin.waitForTimeout(800);
     await check(admin, `admin create-status dialog (${theme})`);
     await shot(page, `admin-dialog-${theme}`, '[data-testid="frame-umig-admin"]');
     await page.keyboard.press('Escape');

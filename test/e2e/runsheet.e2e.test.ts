@@ -167,7 +167,9 @@ describe('runsheet macro in the browser', () => {
     }
     await panel.getByText(`${total} of ${total} done`).waitFor();
     // The runsheet row follows (refresh asked by the panel, no reload).
-    await expectEventually(async () => (await focusRow.getByRole('gridcell').nth(8).innerText()).trim() === `${total}/${total}`, REFRESH_WINDOW_MS, 'row shows every instruction done');
+    // What the eye reads ("5/5", the screen reader gets a sentence) and what the focused row says.
+    await expectEventually(async () => (await focusRow.getByRole('gridcell').nth(8).locator('[aria-hidden="true"]').innerText()).trim() === `${total}/${total}`, REFRESH_WINDOW_MS, 'row shows every instruction done');
+    await expect(focusRow.getAttribute('aria-label')).resolves.toContain(`${total} of ${total} instructions done`);
 
     // Only the moves the service offers; complete the step.
     const statusGroup = panel.getByRole('group', { name: 'Change status' });

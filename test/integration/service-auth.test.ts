@@ -298,10 +298,11 @@ describe('the Forge routes take app-level tokens only', () => {
     );
     try {
       const userToken = `Bearer ${await token({ accountId: ACCOUNTS.admin, moduleKey: 'umig-runsheet' })}`;
-      expect(await post('/forge/housekeeping', userToken, {})).toMatchObject({ status: 403, body: { error: 'app-level invocations only' } });
+      const appOnly = { ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining("only the app's own (system) invocations") } };
+      expect(await post('/forge/housekeeping', userToken, {})).toMatchObject({ status: 403, body: appOnly });
       expect(await post('/forge/lifecycle', userToken, { event: { eventType: 'avi:forge:upgraded:app', id: INSTALLATION } })).toMatchObject({
         status: 403,
-        body: { error: 'app-level invocations only' },
+        body: appOnly,
       });
       // The stale lock is still there: housekeeping did not run.
       const [lock] = await scenario.db.select().from(changelogLock).where(eq(changelogLock.id, 1));
