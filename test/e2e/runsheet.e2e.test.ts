@@ -121,7 +121,11 @@ describe('runsheet macro in the browser', () => {
     const focusRow = stepRow(runsheet, focusStepId!);
     await expect(focusRow.getAttribute('data-status')).resolves.toBe('IN_PROGRESS');
     const focusCode = await focusRow.getAttribute('data-step-code');
-    const ownerTeam = (await focusRow.getByRole('gridcell').nth(3).innerText()).trim();
+    // Cells by their column's title, so a new column does not shift what the test reads.
+    const titles = (await runsheet.getByRole('columnheader').allInnerTexts()).map((title) => title.trim());
+    const cellOf = (title: string) => focusRow.getByRole('gridcell').nth(titles.indexOf(title));
+    expect(titles).toEqual(expect.arrayContaining(['Owner team', 'Instructions']));
+    const ownerTeam = (await cellOf('Owner team').innerText()).trim();
 
     // Filters apply at once to the loaded rows.
     await chooseOption(runsheet, 'Team', ownerTeam);
@@ -168,7 +172,7 @@ describe('runsheet macro in the browser', () => {
     await panel.getByText(`${total} of ${total} done`).waitFor();
     // The runsheet row follows (refresh asked by the panel, no reload).
     // What the eye reads ("5/5", the screen reader gets a sentence) and what the focused row says.
-    await expectEventually(async () => (await focusRow.getByRole('gridcell').nth(8).locator('[aria-hidden="true"]').innerText()).trim() === `${total}/${total}`, REFRESH_WINDOW_MS, 'row shows every instruction done');
+    await expectEventually(async () => (await cellOf('Instructions').locator('[aria-hidden="true"]').innerText()).trim() === `${total}/${total}`, REFRESH_WINDOW_MS, 'row shows every instruction done');
     await expect(focusRow.getAttribute('aria-label')).resolves.toContain(`${total} of ${total} instructions done`);
 
     // Only the moves the service offers; complete the step.

@@ -11,7 +11,13 @@ describe('master plan JSON export', () => {
   beforeAll(async () => {
     s = await createScenario();
     caller = makeImportCaller(s.db);
-    // Give the scenario's steps what an import would write, and a few optional values.
+    // Give the scenario's steps what an import would write: codes (type + number) unique in the
+    // plan, the first phase keeping 010-030 and each later phase counting on by 100.
+    await s.db.execute(sql`
+      UPDATE steps_master_stm stm SET stm_number = stm.stm_number + 100 * (ranked.rank - 1)
+      FROM (SELECT phm.phm_id, row_number() OVER (PARTITION BY sqm.plm_id ORDER BY sqm.sqm_order, phm.phm_order) AS rank
+            FROM phases_master_phm phm JOIN sequences_master_sqm sqm ON sqm.sqm_id = phm.sqm_id) ranked
+      WHERE ranked.phm_id = stm.phm_id`);
     await s.db.execute(sql`UPDATE steps_master_stm SET stm_code = stt_code || '-' || lpad(stm_number::text, 3, '0')`);
     const [step] = await s.db.select().from(masterSteps).where(eq(masterSteps.name, 'Step 2.1.2'));
     await s.db.update(masterSteps).set({ targetEnvironmentRoleId: 3, description: 'Line one\nline "two"' }).where(eq(masterSteps.id, step!.id));
@@ -19,7 +25,7 @@ describe('master plan JSON export', () => {
   });
   afterAll(() => s.close());
 
-  it('exports the plan in the import format, naming predecessors in other phases by their phase', async () => {
+  it('exports the plan in the import format, naming predecessors by their code (unique in the plan)', async () => {
     const file = expectData(await caller.call(admin, 'exports/masterPlanJson', { masterPlanId: s.masterPlanId }));
     expect(file).toMatchObject({ fileName: 'cutover-master.json', contentType: 'application/json', stepCount: 12, skippedSteps: 0 });
     const document = JSON.parse(file.content) as MasterPlanDocument;
@@ -46,7 +52,7 @@ describe('master plan JSON export', () => {
         { order: 2, text: 'Second instruction', durationMinutes: 5, team: null },
       ],
     });
-    expect(document.steps.map((step) => step.predecessor).slice(0, 4)).toEqual([null, 'TRT-010', 'TRT-020', 'Phase 1.1 / TRT-030']);
+    expect(document.steps.map((step) => step.predecessor).slice(0, 4)).toEqual([null, 'TRT-010', 'TRT-020', 'TRT-030']);
     expect(document.steps[2]!.iterationTypes).toEqual(['RUN']);
     expect(document.steps[1]!.impactedTeams).toEqual(['Database Team']);
   });
@@ -76,8 +82,8 @@ describe('master plan JSON export', () => {
   });
 
   it('leaves out steps that have no code, and refuses unknown plans', async () => {
-    const [phase] = await s.db.select({ id: masterSteps.phaseId }).from(masterSteps).limit(1);
-    await s.db.insert(masterSteps).values({ phaseId: phase!.id, name: 'Untyped note' });
+    // A phase of the scenario's plan (the test above made a copy of it).
+    await s.db.insert(masterSteps).values({ phaseId: s.phases[0]!.masterId, name: 'Untyped note' });
     const file = expectData(await caller.call(admin, 'exports/masterPlanJson', { masterPlanId: s.masterPlanId }));
     expect(file.skippedSteps).toBe(1);
     expect(file.stepCount).toBe(12);

@@ -61,7 +61,7 @@ describe('generateMasterPlan (src/local/demo-plan.ts)', () => {
     const { call } = makeCaller(database.db);
     const cutover = plan.iterationIds[2]!;
     const created = expectOk(await call(admin.accountId, 'planInstances/create', { iterationId: cutover, masterPlanId: plan.masterPlanId }));
-    expect(created.counts).toEqual({ sequences: 2, phases: 6, steps: 24, instructions: 48, controls: 12 });
+    expect(created.counts).toEqual({ sequences: 2, phases: 6, steps: 24, instructions: 48, controls: 12, dependencies: 23 });
     const runsheet: Runsheet = expectOk(await call(admin.accountId, 'runsheet/get', { iterationId: cutover }));
     const steps = runsheet.planInstances[0]!.sequences.flatMap((sequence) => sequence.phases.flatMap((phase) => phase.steps));
     expect(steps).toHaveLength(24);
