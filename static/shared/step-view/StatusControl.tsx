@@ -84,8 +84,10 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
               isDisabled={busy !== null || hardBlocked}
               isLoading={busy === option.status}
               onClick={() => {
-                // Blocked, Failed, Cancelled and completing with open instructions ask first.
-                if (option.needs) setOverride({ to: option, message: option.needs.message, kind: option.needs.ask });
+                // Blocked, Failed and Cancelled ask first. Whether instructions are still open is the
+                // service's call at the moment of the move: ticks made since these buttons were drawn
+                // would make a question asked from here stale, so completing asks only when refused.
+                if (option.needs && option.status !== 'COMPLETED') setOverride({ to: option, message: option.needs.message, kind: option.needs.ask });
                 else void move(option);
               }}
             >
