@@ -104,6 +104,19 @@ describe('configuration', () => {
     ]);
   });
 
+  test('a setting that is not a number stops the start with its sentence, never a silent default', () => {
+    expect(problemsOf({ ...BASE, UMIG_OUTBOX_INTERVAL_MS: 'abc' })).toEqual([expect.stringMatching(/^UMIG_OUTBOX_INTERVAL_MS must be a whole number/)]);
+    expect(problemsOf({ ...BASE, UMIG_OUTBOX_INTERVAL_MS: '1.5' })).toEqual([expect.stringMatching(/^UMIG_OUTBOX_INTERVAL_MS must be a whole number/)]);
+    expect(problemsOf({ ...BASE, UMIG_OUTBOX_INTERVAL_MS: '60000' })).toEqual([]);
+  });
+
+  test('production refuses the embedded database: no DATABASE_URL and no UMIG_TENANTS is a startup error', () => {
+    const { DATABASE_URL: _unused, ...withoutDatabase } = BASE;
+    expect(problemsOf({ ...withoutDatabase, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^NODE_ENV=production needs PostgreSQL/)]);
+    // Outside production the embedded database is the trial default.
+    expect(problemsOf({ ...withoutDatabase })).toEqual([]);
+  });
+
   test('the local development key set needs --local-dev, outside production, on this machine', () => {
     const local = 'http://127.0.0.1:4000/.well-known/jwks.json';
     expect(loadConfig({ env: { ...BASE, UMIG_LOCAL_DEV_JWKS_URL: local }, argv: ['--local-dev'] })).toMatchObject({ jwksUrl: local, localDev: true });
