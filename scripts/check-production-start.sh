@@ -61,4 +61,14 @@ if [ "$status" -ne 0 ]; then
   cat "$log" >&2
   exit 1
 fi
-echo "production start: npm ci --omit=dev, node dist/server/main.js --migrate, /readyz 200, SIGTERM exit 0 ($(ls "$work/node_modules" | wc -l) top-level packages; migration log lines: $applied)"
+# The operator commands run from dist/ too (no tsx on a production host).
+admin_log="$work/admin.log"
+if ! (cd "$work" && env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production DATABASE_URL="$database_url" \
+  node dist/db/admin-cli.js grant 557058:prod-check-admin --name "Production Check" >"$admin_log" 2>&1 \
+  && env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production DATABASE_URL="$database_url" node dist/db/admin-cli.js list >>"$admin_log" 2>&1); then
+  echo "node dist/db/admin-cli.js failed on the production install; its output:" >&2
+  cat "$admin_log" >&2
+  exit 1
+fi
+grep -q 'Production Check' "$admin_log" || { echo "admin-cli list did not show the granted administrator:" >&2; cat "$admin_log" >&2; exit 1; }
+echo "production start: npm ci --omit=dev, node dist/server/main.js --migrate, /readyz 200, SIGTERM exit 0, admin-cli grant + list ($(ls "$work/node_modules" | wc -l) top-level packages; migration log lines: $applied)"
