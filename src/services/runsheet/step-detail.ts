@@ -238,6 +238,7 @@ export async function getStepDetail(ctx: ServiceContext, input: GetStepInput): P
           endTime: base.endTime,
           predecessorId: base.predecessorId,
           predecessorCode: base.predecessorCode,
+          statusReason: row.status_reason,
           instructions: base.instructions,
           labels: p.labels ?? [],
           environmentRole: p.environment_role,

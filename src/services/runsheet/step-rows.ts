@@ -188,7 +188,7 @@ export function toRunsheetStep(row: StepRow): RunsheetStep {
     endTime: isoOf(row.end_time),
     predecessorId: row.predecessor_id,
     predecessorCode: row.predecessor_id === null ? null : stepCodeOf(row.pred_type_code, row.pred_number),
-    statusReason: row.status_reason,
+    ...(row.status_reason ? { statusReason: row.status_reason } : {}),
     instructions: { done: row.done, total: row.total },
     labelIds: row.label_ids,
     environmentRoleId: row.env_role_id,

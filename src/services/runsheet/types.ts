@@ -76,8 +76,11 @@ export interface RunsheetStep {
   predecessorId: string | null;
   /** The predecessor's code, so a filtered runsheet can name a predecessor it does not list. */
   predecessorCode: string | null;
-  /** Why the step is blocked, failed or cancelled, as its mover wrote it; null otherwise. */
-  statusReason: string | null;
+  /**
+   * Why the step is blocked, failed or cancelled, as its mover wrote it. Present only on steps that
+   * have one, so the payload of a 2,000-step runsheet does not carry 2,000 nulls.
+   */
+  statusReason?: string;
   instructions: { done: number; total: number };
   /** Only labels of the iteration's migration (labels are migration-scoped). */
   labelIds: number[];
@@ -273,6 +276,8 @@ export interface StepDetail {
     endTime: string | null;
     predecessorId: string | null;
     predecessorCode: string | null;
+    /** Why the step is blocked, failed or cancelled (as in the runsheet); null otherwise. */
+    statusReason: string | null;
     instructions: { done: number; total: number };
     labels: LabelRef[];
     environmentRole: EnvironmentRoleRef | null;

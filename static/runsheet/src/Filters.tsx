@@ -6,7 +6,7 @@ import { token } from '@atlaskit/tokens';
 import type { CSSProperties } from 'react';
 import type { Runsheet } from '../../shared/api';
 import { statusLabel } from '../../shared/format';
-import { isFiltered, NO_FILTERS, type Filters } from './model';
+import { isFiltered, isTroubleFilter, NO_FILTERS, withTroubleFilter, type Filters } from './model';
 
 interface Option<T> {
   label: string;
@@ -93,6 +93,14 @@ export function FiltersBar({ runsheet, filters, onChange, mineAvailable, mineHin
           />
         </div>
       )}
+      <div style={{ ...field, minWidth: 'auto' }} title="Steps someone marked Blocked or Failed, with their reason in the Status column">
+        <Checkbox
+          label="Blocked or failed"
+          name="filter-trouble"
+          isChecked={isTroubleFilter(filters)}
+          onChange={(event) => onChange(withTroubleFilter(filters, event.target.checked))}
+        />
+      </div>
       <div style={{ ...field, minWidth: 'auto' }} title={mineHint}>
         <Checkbox
           label="My steps"

@@ -317,7 +317,7 @@ export function stepRowLabel(entry: StepEntry, statusName: string, owner: string
   const { step, phase } = entry;
   const parts = [
     `Step ${step.code ?? ''} ${step.name ?? ''}`.replace(/\s+/g, ' ').trim(),
-    statusLabel(statusName),
+    step.statusReason ? `${statusLabel(statusName)} because: ${step.statusReason}` : statusLabel(statusName),
     `owner ${owner === '—' ? 'none' : owner}`,
   ];
   if (step.typeCode) parts.push(`type ${lookups.typeName.get(step.typeCode) ?? step.typeCode}`);

@@ -26,6 +26,19 @@ export interface Filters {
 
 export const NO_FILTERS: Filters = { teamId: null, labelId: null, statuses: [], mine: false, text: '' };
 
+/** The "Blocked or failed" quick filter: the two statuses that need someone's attention. */
+export const TROUBLE_STATUSES: readonly string[] = ['BLOCKED', 'FAILED'];
+
+/** True when the status filter is exactly Blocked + Failed (whatever the order). */
+export function isTroubleFilter(filters: Filters): boolean {
+  return filters.statuses.length === TROUBLE_STATUSES.length && TROUBLE_STATUSES.every((name) => filters.statuses.includes(name));
+}
+
+/** Turns the quick filter on (status = Blocked or Failed) or off (every status); other filters stay. */
+export function withTroubleFilter(filters: Filters, on: boolean): Filters {
+  return { ...filters, statuses: on ? [...TROUBLE_STATUSES] : [] };
+}
+
 export function isFiltered(filters: Filters): boolean {
   return filters.teamId !== null || filters.labelId !== null || filters.statuses.length > 0 || filters.mine || filters.text.trim() !== '';
 }

@@ -37,6 +37,8 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
   const [error, setError] = useState<string>();
   const [override, setOverride] = useState<OverrideAsk>();
   const [reason, setReason] = useState('');
+  // Cancelling takes the step out of the run: the form also asks to confirm that, not only why.
+  const [cancelConfirmed, setCancelConfirmed] = useState(false);
 
   if (transitions.transitions.length === 0) return null;
 
@@ -72,6 +74,8 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
     }
   }
 
+  const cancelling = override?.to.status === 'CANCELLED' && override.kind === 'reason';
+
   return (
     <div role="group" aria-label="Change status">
       <div style={look.row}>
@@ -87,6 +91,7 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
                 // Blocked, Failed and Cancelled ask first. Whether instructions are still open is the
                 // service's call at the moment of the move: ticks made since these buttons were drawn
                 // would make a question asked from here stale, so completing asks only when refused.
+                setCancelConfirmed(false);
                 if (option.needs && option.status !== 'COMPLETED') setOverride({ to: option, message: option.needs.message, kind: option.needs.ask });
                 else void move(option);
               }}
@@ -138,21 +143,31 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
               )}
             </>
           )}
+          {cancelling && (
+            <label style={{ ...look.row, marginTop: '0.5rem' }}>
+              <input type="checkbox" checked={cancelConfirmed} onChange={(event) => setCancelConfirmed(event.target.checked)} />
+              {`Yes, cancel ${transitions.code ?? 'this step'}: it leaves the run, and only a pilot can bring it back.`}
+            </label>
+          )}
           <div style={{ ...look.row, marginTop: '0.5rem' }}>
             <Button
               type="submit"
               appearance={override.to.status === 'CANCELLED' || override.to.status === 'FAILED' ? 'danger' : 'warning'}
-              isDisabled={busy !== null || (override.kind !== 'confirmation' && (reason.trim() === '' || reason.length > 2000))}
+              isDisabled={
+                busy !== null || (override.kind !== 'confirmation' && (reason.trim() === '' || reason.length > 2000)) || (cancelling && !cancelConfirmed)
+              }
               isLoading={busy === override.to.status}
             >
               {override.kind === 'override'
                 ? `Override and move to ${override.to.label}`
                 : override.kind === 'confirmation'
                   ? `Yes, move to ${override.to.label} anyway`
-                  : `Move to ${override.to.label}`}
+                  : cancelling
+                    ? `Cancel ${transitions.code ?? 'the step'}`
+                    : `Move to ${override.to.label}`}
             </Button>
             <Button appearance="subtle" onClick={() => setOverride(undefined)}>
-              Cancel
+              {cancelling ? 'Keep the step' : 'Cancel'}
             </Button>
           </div>
         </form>

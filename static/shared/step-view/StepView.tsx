@@ -3,7 +3,7 @@ import Spinner from '@atlaskit/spinner';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { StepDetail } from '../api';
 import { ControlCard } from '../controls/ControlCard';
-import { formatFullTime, formatMinutes } from '../format';
+import { formatFullTime, formatMinutes, statusLabel } from '../format';
 import { look } from '../look';
 import { StatusLozenge } from '../status-lozenge';
 import { ErrorState, LoadingState } from '../ui';
@@ -75,6 +75,11 @@ export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps)
         </div>
         {onClose && <CloseButton onClose={onClose} />}
       </header>
+      {step.statusReason && (
+        <p style={{ ...look.meta, margin: '0 0 0.75rem' }} data-testid="status-reason">
+          {`Why ${statusLabel(step.status.name).toLowerCase()}: ${step.statusReason}`}
+        </p>
+      )}
       <p role="status" aria-live="polite" style={announcement ? look.info : look.visuallyHidden}>
         {announcement}
       </p>

@@ -1,0 +1,130 @@
+/**
+ * The cutover weekend's gates in a real browser, on the local host with the small demo:
+ * a Blocked step shows its reason in the runsheet and the Blocked/Failed filter finds it;
+ * cancelling asks for a reason and a confirmation; a control card shows who signed, the verdict
+ * and the comment; a pilot assigns validators from the controls macro.
+ */
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import { DEMO_PAGE_PATH } from './runsheet-probe';
+
+type Host = Awaited<ReturnType<typeof startLocalHost>>;
+type Account = Host['accounts'][number];
+
+let host: Host;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+function account(role: 'ADMIN' | 'PILOT' | 'NORMAL'): Account {
+  const found = host.accounts.find((candidate: Account) => candidate.role === role);
+  if (!found) throw new Error(`The demo data has no ${role} account.`);
+  return found;
+}
+
+async function openPageAs(who: Account): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.warn(`[${who.role}] page error: ${error.message}`));
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(DEMO_PAGE_PATH)}`, host.url).href);
+  return page;
+}
+
+const macroFrame = (page: Page, moduleKey: string) => page.frameLocator(`[data-testid="frame-${moduleKey}"]`);
+const stepRows = (frame: FrameLocator) => frame.locator('[role="row"][data-row-kind="step"]');
+const stepRow = (frame: FrameLocator, stepId: string) => frame.locator(`[role="row"][data-step-id="${stepId}"]`);
+
+async function renderedSteps(frame: FrameLocator): Promise<Array<{ id: string; status: string }>> {
+  const rows = await stepRows(frame).all();
+  return Promise.all(rows.map(async (row) => ({ id: (await row.getAttribute('data-step-id')) ?? '', status: (await row.getAttribute('data-status')) ?? '' })));
+}
+
+async function expectEventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`Not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function screenshot(page: Page, name: string, moduleKey: string): Promise<void> {
+  await page.getByTestId(`frame-${moduleKey}`).screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`) });
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  host = await startLocalHost({ port: 0, demo: 'small' });
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await host?.close();
+});
+
+describe('blocking and cancelling moves in the runsheet', () => {
+  test('a Blocked step shows its reason, the Blocked/Failed filter finds it, and cancelling asks for a confirmation', async () => {
+    const page = await openPageAs(account('PILOT'));
+    const runsheet = macroFrame(page, 'umig-runsheet');
+    await stepRows(runsheet).first().waitFor({ timeout: 60_000 });
+
+    const steps = await renderedSteps(runsheet);
+    const target = steps.find((step) => step.status === 'TODO') ?? steps.find((step) => step.status === 'IN_PROGRESS');
+    expect(target).toBeDefined();
+    const row = stepRow(runsheet, target!.id);
+
+    // Block it with a reason, from the step panel.
+    await row.click();
+    const panel = runsheet.getByRole('complementary', { name: 'Step details' });
+    await panel.locator(`article[data-step-id="${target!.id}"]`).waitFor({ timeout: 15_000 });
+    const statusGroup = panel.getByRole('group', { name: 'Change status' });
+    await statusGroup.getByRole('button', { name: 'Move to Blocked' }).click();
+    const reasonForm = statusGroup.getByRole('form', { name: 'Reason' });
+    await reasonForm.getByRole('textbox').fill('Waiting for the DBA to open the firewall');
+    await reasonForm.getByRole('button', { name: 'Move to Blocked' }).click();
+
+    // The runsheet row says why, in the status cell (text and tooltip) and in the row's label.
+    await expectEventually(async () => (await row.getAttribute('data-status')) === 'BLOCKED', 15_000, 'row BLOCKED');
+    const reasonCell = row.locator('[data-status-reason]');
+    await expect(reasonCell.getAttribute('data-status-reason')).resolves.toBe('Waiting for the DBA to open the firewall');
+    await expect(reasonCell.getAttribute('title')).resolves.toBe('Why: Waiting for the DBA to open the firewall');
+    await expect(reasonCell.innerText()).resolves.toContain('Waiting for the DBA to open the firewall');
+    await expect(row.getAttribute('aria-label')).resolves.toContain('Blocked because: Waiting for the DBA to open the firewall');
+    await panel.getByTestId('status-reason').filter({ hasText: 'Why blocked: Waiting for the DBA to open the firewall' }).waitFor({ timeout: 15_000 });
+
+    // The Blocked/Failed filter keeps only steps that need attention, this one among them.
+    await runsheet.getByRole('checkbox', { name: 'Blocked or failed' }).check({ force: true });
+    await expectEventually(async () => {
+      const shown = await renderedSteps(runsheet);
+      return shown.length > 0 && shown.every((step) => step.status === 'BLOCKED' || step.status === 'FAILED') && shown.some((step) => step.id === target!.id);
+    }, 5_000, 'only blocked or failed steps shown');
+    await screenshot(page, 'runsheet-blocked-failed-filter', 'umig-runsheet');
+    await runsheet.getByRole('checkbox', { name: 'Blocked or failed' }).uncheck({ force: true });
+    await expectEventually(async () => (await renderedSteps(runsheet)).some((step) => step.status !== 'BLOCKED' && step.status !== 'FAILED'), 5_000, 'every step shown again');
+
+    // Cancelling asks why and for a confirmation; it is not sent before both are given.
+    await statusGroup.getByRole('button', { name: 'Move to Cancelled' }).click();
+    const cancelForm = statusGroup.getByRole('form', { name: 'Reason' });
+    await cancelForm.getByRole('textbox').fill('Not part of this rehearsal');
+    const code = (await row.getAttribute('data-step-code')) || 'the step';
+    const submit = cancelForm.getByRole('button', { name: `Cancel ${code}` });
+    await expect(submit.isDisabled()).resolves.toBe(true);
+    await cancelForm.getByRole('button', { name: 'Keep the step' }).click();
+    await expect(cancelForm.count()).resolves.toBe(0);
+    await expect(row.getAttribute('data-status')).resolves.toBe('BLOCKED');
+
+    await statusGroup.getByRole('button', { name: 'Move to Cancelled' }).click();
+    await cancelForm.getByRole('textbox').fill('Not part of this rehearsal');
+    await cancelForm.getByRole('checkbox', { name: /^Yes, cancel / }).check();
+    await expect(submit.isEnabled()).resolves.toBe(true);
+    await submit.click();
+    await expectEventually(async () => (await row.getAttribute('data-status')) === 'CANCELLED', 15_000, 'row CANCELLED');
+    await expect(row.locator('[data-status-reason]').getAttribute('data-status-reason')).resolves.toBe('Not part of this rehearsal');
+    await screenshot(page, 'runsheet-cancelled-with-reason', 'umig-runsheet');
+  });
+});
