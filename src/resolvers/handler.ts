@@ -15,12 +15,21 @@ export interface ResolverDependencies {
   logError?: (error: unknown, functionKey: string) => void;
 }
 
+/** A payload path as words a person reads: `steps.2.durationMinutes` -> "steps, item 3, duration minutes". */
+export function describePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part) => (typeof part === 'number' ? `item ${part + 1}` : String(part).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()))
+    .join(', ');
+}
+
 function describeIssues(error: z.ZodError): ErrorBody {
+  // details keep the payload path, so a form can put each message under its field.
   const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  const first = issues[0];
-  const where = first?.path ? ` (${first.path})` : '';
+  const first = error.issues[0];
+  const where = first && first.path.length > 0 ? ` (${describePath(first.path)})` : '';
   const more = issues.length > 1 ? ` and ${issues.length - 1} more problem(s)` : '';
-  return { code: 'VALIDATION', message: `The request is not valid: ${first?.message ?? 'unexpected input'}${where}${more}.`, details: issues };
+  const sentence = (first?.message ?? 'unexpected input').replace(/\.$/, '');
+  return { code: 'VALIDATION', message: `The request is not valid: ${sentence}${where}${more}.`, details: issues };
 }
 
 /**

@@ -131,23 +131,36 @@ function hasReferences(details: unknown): boolean {
  * the unique key the form shows (for phase + type + number: the number). Everything else stays
  * in the sentence.
  */
+/** The banner's sentence once messages stand under their fields: it points there instead of repeating them. */
+function pointToFields(marked: number, elsewhere: readonly string[]): string | undefined {
+  if (marked === 0) return undefined;
+  return [marked === 1 ? 'Check the field marked below.' : `Check the ${marked} fields marked below.`, ...new Set(elsewhere)].join(' ');
+}
+
 export function readProblem(error: unknown, shownFields: readonly string[] = []): Problem {
   const message = describeError(error);
   if (!(error instanceof ServiceError)) return { code: 'UNKNOWN', message, fields: {}, reloadable: false };
   const fields: Record<string, string> = {};
   const shown = new Set(shownFields);
+  let summary = message;
   if (error.code === 'VALIDATION') {
+    const elsewhere: string[] = [];
     for (const issue of issuesOf(error.details)) {
       const field = issue.path.split('.')[0] ?? '';
-      if (shown.has(field) && !fields[field]) fields[field] = issue.message;
+      if (shown.has(field)) fields[field] ??= issue.message;
+      else elsewhere.push(issue.message);
     }
+    summary = pointToFields(Object.keys(fields).length, elsewhere) ?? message;
   }
   const duplicate = error.code === 'CONFLICT' ? duplicateFieldsOf(error.details) : [];
   if (duplicate.length > 0) {
     const field = [...duplicate].reverse().find((name) => shown.has(name));
-    if (field) fields[field] = message;
+    if (field) {
+      fields[field] = message;
+      summary = pointToFields(1, []) ?? message;
+    }
   }
-  return { code: error.code, message, fields, reloadable: error.code === 'CONFLICT' && duplicate.length === 0 && !hasReferences(error.details) };
+  return { code: error.code, message: summary, fields, reloadable: error.code === 'CONFLICT' && duplicate.length === 0 && !hasReferences(error.details) };
 }
 
 export function isForbidden(error: unknown): boolean {

@@ -6,6 +6,7 @@ import type { CSSProperties } from 'react';
 import type { AnyRow } from './admin-api';
 import type { FieldSpec } from './admin-descriptors';
 import { textOf, useOptions, type Option } from './admin-options';
+import { tooLongMessage } from './format';
 import { look } from './look';
 import { styles } from './styles';
 
@@ -65,14 +66,20 @@ export function fromFormValue(field: FieldSpec, value: FormValue): Converted {
         if (field.clearable) return { ok: true, value: null };
         return field.required ? { ok: false, message: `Enter the ${what}.` } : { ok: true, value: OMIT };
       }
-      const number = Number(text);
-      return Number.isFinite(number) ? { ok: true, value: number } : { ok: false, message: `Enter the ${what} as a number.` };
+      // Digits only: "1e9", "30.5" or "thirty" are refused here with a sentence, never sent as
+      // something else (a browser number input would hand over "" for letters: "no duration").
+      if (!/^\d{1,10}$/.test(text)) return { ok: false, message: `Enter the ${what} as a whole number in digits, e.g. 30.` };
+      return { ok: true, value: Number(text) };
     }
     default: {
       const text = String(value ?? '');
       if (text.trim() === '') {
         if (field.clearable) return { ok: true, value: null };
         return field.required ? { ok: true, value: '' } : { ok: true, value: OMIT };
+      }
+      // Refused, never cut: the input has no maxLength, so a long paste stays whole and is named here.
+      if (field.maxLength !== undefined && text.length > field.maxLength) {
+        return { ok: false, message: tooLongMessage(field.label, text.length, field.maxLength) };
       }
       return { ok: true, value: text };
     }
@@ -152,7 +159,6 @@ export function FieldInput({ field, id, value, onChange, error, readOnly }: Fiel
           id={id}
           name={field.name}
           value={String(value ?? '')}
-          maxLength={field.maxLength}
           placeholder={field.placeholder}
           aria-invalid={invalid || undefined}
           aria-required={required || undefined}
@@ -169,9 +175,9 @@ export function FieldInput({ field, id, value, onChange, error, readOnly }: Fiel
           <Textfield
             id={id}
             name={field.name}
-            type={field.kind === 'number' ? 'number' : field.kind === 'date' ? 'date' : field.kind === 'email' ? 'email' : 'text'}
+            type={field.kind === 'date' ? 'date' : field.kind === 'email' ? 'email' : 'text'}
+            inputMode={field.kind === 'number' ? 'numeric' : undefined}
             value={String(value ?? '')}
-            maxLength={field.maxLength}
             placeholder={field.placeholder ?? (field.kind === 'color' ? '#RRGGBB' : undefined)}
             isInvalid={invalid}
             isRequired={required}

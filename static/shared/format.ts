@@ -51,3 +51,8 @@ export function normalizeColor(color: string | null | undefined): string | undef
   if (!value) return undefined;
   return /^#[0-9a-f]{6}$/i.test(value) ? value : /^[0-9a-f]{6}$/i.test(value) ? `#${value}` : undefined;
 }
+
+/** The sentence for text longer than a field holds, with both lengths (text is refused, never cut). */
+export function tooLongMessage(label: string, length: number, max: number): string {
+  return `The ${label.toLowerCase()} is ${length.toLocaleString('en')} characters long; keep it to ${max.toLocaleString('en')} or fewer.`;
+}

@@ -195,6 +195,70 @@ describe('UMIG administration page', () => {
     expect(saved!.description).toBe('Edited after reloading');
   });
 
+  test('bad input is refused with a sentence under its field, never cut or changed; the banner does not repeat it', async () => {
+    const { page, admin } = await openAdminAs('ADMIN');
+    await openSection(admin, 'Teams');
+
+    // Text longer than the column: kept whole in the field, refused with both lengths.
+    await admin.getByRole('button', { name: 'Create team' }).click();
+    const form = admin.getByRole('dialog', { name: 'Create team' });
+    const longName = `Team ${'x'.repeat(95)}`;
+    await form.getByLabel('Name').fill(longName);
+    await expect(form.getByLabel('Name').inputValue()).resolves.toBe(longName);
+    await form.getByRole('button', { name: 'Create' }).click();
+    await form.getByText('The name is 100 characters long; keep it to 64 or fewer.').waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const [teams] = await queryRows<{ n: number }>(host.database.db, sql`SELECT count(*)::int AS n FROM teams_tms WHERE tms_name LIKE 'Team xxx%'`);
+    expect(teams!.n).toBe(0);
+
+    // Two iterations of one migration with the same name: the service refuses; the sentence stands under Name once.
+    const iterations = await openSection(admin, 'Iterations');
+    await iterations.getByRole('button', { name: 'Edit Dress Rehearsal 2', exact: true }).click();
+    const edit = admin.getByRole('dialog', { name: 'Edit iteration' });
+    await edit.getByLabel('Name').fill('Dress Rehearsal 1');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    const alert = edit.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.getByTestId('problem-message').textContent()).resolves.toBe('Check the field marked below.');
+    await edit.getByText('This migration already has an iteration named "Dress Rehearsal 1"; choose another name.').waitFor();
+    expect(await edit.getByText(/already has an iteration named/).count()).toBe(1);
+    await screenshot(page, 'admin-duplicate-iteration-name');
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    const [renamed] = await queryRows<{ n: number }>(host.database.db, sql`SELECT count(*)::int AS n FROM iterations_ite WHERE ite_name = 'Dress Rehearsal 2'`);
+    expect(renamed!.n).toBeGreaterThan(0);
+
+    // Durations: digits only, and no more than the service accepts (a week), each said under the field.
+    const plans = await openSection(admin, 'Master plans');
+    const [step] = await queryRows<{ plan: string; code: string; duration: number | null }>(
+      host.database.db,
+      sql`SELECT p.plm_name AS plan, s.stm_code AS code, s.stm_duration_minutes AS duration
+            FROM steps_master_stm s JOIN phases_master_phm ph ON ph.phm_id = s.phm_id
+            JOIN sequences_master_sqm sq ON sq.sqm_id = ph.sqm_id JOIN plans_master_plm p ON p.plm_id = sq.plm_id
+           ORDER BY p.created_at, sq.sqm_order, ph.phm_order, s.stm_number LIMIT 1`,
+    );
+    await plans.getByRole('button', { name: `Open plan ${step!.plan}`, exact: true }).click();
+    await admin.getByRole('table', { name: `Sequences of ${step!.plan}` }).getByRole('button', { name: /^Open sequence / }).first().click();
+    await admin.getByRole('table', { name: /^Phases of sequence / }).getByRole('button', { name: /^Open phase / }).first().click();
+    const steps = admin.getByRole('table', { name: /^Steps of phase / });
+    await steps.getByRole('button', { name: new RegExp(`^Edit ${step!.code}\\b`) }).first().click();
+    const stepForm = admin.getByRole('dialog', { name: 'Edit step' });
+    const duration = stepForm.getByLabel('Duration (minutes)');
+    for (const typed of ['ten', '1e9', '30.5']) {
+      await duration.fill(typed);
+      await expect(duration.inputValue()).resolves.toBe(typed);
+      await stepForm.getByRole('button', { name: 'Save' }).click();
+      await stepForm.getByText('Enter the duration (minutes) as a whole number in digits, e.g. 30.').waitFor();
+    }
+    await duration.fill('20000');
+    await stepForm.getByRole('button', { name: 'Save' }).click();
+    await stepForm.getByText('A duration is at most 10,080 minutes (7 days); split longer work into several steps.').waitFor();
+    await expect(stepForm.getByRole('alert').getByTestId('problem-message').textContent()).resolves.toBe('Check the field marked below.');
+    await stepForm.getByRole('button', { name: 'Cancel' }).click();
+    const [kept] = await queryRows<{ duration: number | null }>(host.database.db, sql`SELECT stm_duration_minutes AS duration FROM steps_master_stm WHERE stm_code = ${step!.code} LIMIT 1`);
+    expect(kept!.duration).toBe(step!.duration);
+  });
+
   test('an iteration gets a named re-run of its plan: without a run name the service refuses and says why', async () => {
     const { page, admin } = await openAdminAs('ADMIN');
     const iterations = await openSection(admin, 'Iterations');

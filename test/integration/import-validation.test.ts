@@ -122,7 +122,7 @@ describe('import validation', () => {
       'steps.csv:19:phase_id:AMBIGUOUS_PHASE',
     ]);
     const sentence = (line: number, rule: string) => view.report.find((p) => p.file === 'steps.csv' && p.line === line && p.rule === rule)?.message;
-    expect(sentence(3, 'NOT_A_NUMBER')).toBe('duration_minutes must be a whole number of minutes; found "ten".');
+    expect(sentence(3, 'NOT_A_NUMBER')).toBe('duration_minutes must be a whole number of minutes from 0 to 10,080 (7 days); found "ten".');
     expect(sentence(3, 'UNKNOWN_PHASE')).toBe('The plan has no phase "Nowhere"; write the phase name, or "Sequence name / Phase name".');
     expect(sentence(7, 'PREDECESSOR_CYCLE')).toBe('Predecessors form a circle: TRT-010 (Cutover weekend / Data migration) → TRT-020 (Cutover weekend / Data migration) → TRT-010 (Cutover weekend / Data migration).');
     expect(sentence(6, 'DUPLICATE_STEP')).toBe('Step PRE-010 appears twice in the same phase (first on line 2).');

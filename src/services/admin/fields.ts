@@ -1,5 +1,6 @@
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { DURATION_MAX_MINUTES } from '../../domain/planning/durations';
 
 /**
  * Payload fields for the admin entities. Plain column types (ids, foreign keys, booleans) come
@@ -62,6 +63,13 @@ export const isoDate = z.iso.date('Use a date written as YYYY-MM-DD.');
 
 /** Order numbers and durations: whole, not negative, within int4. */
 export const wholeNumber = z.number().int('Use a whole number.').min(0, 'Use a whole number from 0.').max(2_147_483_647);
+
+/** A step or instruction duration: see DURATION_MAX_MINUTES. */
+export const durationMinutes = z
+  .number()
+  .int('Use a whole number of minutes.')
+  .min(0, 'Use a whole number of minutes from 0.')
+  .max(DURATION_MAX_MINUTES, `A duration is at most ${DURATION_MAX_MINUTES.toLocaleString('en')} minutes (7 days); split longer work into several steps.`);
 
 /** Serial ids. */
 export const serialId = z.number().int().positive().max(2_147_483_647);

@@ -4,13 +4,14 @@ import type { Tx } from '../../db/client';
 import { masterSteps, pilotComments, stepComments, stepInstances } from '../../db/schema';
 import { canEditComment, canEditPilotComment, canWriteComment, canWritePilotComment } from '../../domain/access/permissions';
 import { domainError } from '../../domain/errors';
+import { COMMENT_MAX } from '../../domain/text-limits';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import { toIso } from './rollup-sync';
 
 // Comments are stored as written; they reach the UI as text and are never interpreted here.
 
-const body = z.string().trim().min(1).max(10_000);
+const body = z.string().trim().min(1).max(COMMENT_MAX);
 const commentId = z.number().int().positive().max(2_147_483_647);
 
 /** Who reads a pilot comment: everyone who reads the step, or pilots and administrators only. */

@@ -13,6 +13,7 @@ import {
   readStepCode,
   readStepReference,
   readText,
+  readDuration,
   readWholeNumber,
   splitList,
 } from './fields';
@@ -223,7 +224,7 @@ function readStepRow(table: Table, row: CsvRecord, problems: ProblemList): Sourc
     targetEnvironmentRole: readKey(cell('target_environment'), at('target_environment'), problems),
     appId: readWholeNumber(cell('app_id'), at('app_id'), problems, 'an application id (a whole number)'),
     applications: splitList(cell('applications')),
-    durationMinutes: readWholeNumber(cell('duration_minutes'), at('duration_minutes'), problems, 'a whole number of minutes'),
+    durationMinutes: readDuration(cell('duration_minutes'), at('duration_minutes'), problems),
     impactedTeams: splitList(cell('teams_impacted')),
     iterationTypes: splitList(cell('iteration_types')).map((type) => type.toUpperCase()),
     predecessor: readStepReference(readKey(cell('predecessor'), at('predecessor'), problems), at('predecessor'), problems),
@@ -252,7 +253,7 @@ function readInstructionRow(table: Table, row: CsvRecord, problems: ProblemList)
     stepRef: readStepReference(stepText, at('step_id'), problems),
     text,
     order,
-    durationMinutes: readWholeNumber(cell('duration_minutes'), at('duration_minutes'), problems, 'a whole number of minutes'),
+    durationMinutes: readDuration(cell('duration_minutes'), at('duration_minutes'), problems),
     team: readKey(cell('team'), at('team'), problems),
   };
 }

@@ -4,6 +4,7 @@
  * Identifiers (codes, names that are looked up) are trimmed; free text is kept as written.
  */
 import { formatStepCode, parseStepCode } from '../../domain/execution/step-code';
+import { DURATION_MAX_MINUTES, DURATION_RULE } from '../../domain/planning/durations';
 import type { ImportProblem, ProblemRule } from './types';
 
 /** Where a value came from, for the report. */
@@ -52,14 +53,14 @@ export function readKey(value: string | null | undefined, place: Place, problems
 }
 
 /** A whole number from 0 (minutes, order, ids). Text from CSV cells; numbers or text from JSON. */
-export function readWholeNumber(value: unknown, place: Place, problems: ProblemList, what = 'a whole number from 0'): number | null {
+export function readWholeNumber(value: unknown, place: Place, problems: ProblemList, what = 'a whole number from 0', max = MAX_INT4): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') {
-    if (Number.isInteger(value) && value >= 0 && value <= MAX_INT4) return value;
+    if (Number.isInteger(value) && value >= 0 && value <= max) return value;
   } else if (typeof value === 'string') {
     const trimmed = value.trim();
     if (trimmed === '') return null;
-    if (/^\d{1,10}$/.test(trimmed) && Number(trimmed) <= MAX_INT4) return Number(trimmed);
+    if (/^\d{1,10}$/.test(trimmed) && Number(trimmed) <= max) return Number(trimmed);
   }
   problems.add(place, 'NOT_A_NUMBER', `${place.column} must be ${what}; found ${quote(value)}.`);
   return null;
@@ -112,4 +113,9 @@ export function readStepReference(value: string | null, place: Place, problems: 
   }
   const code = formatStepCode(parsed.typeCode, parsed.number);
   return phaseText === '' ? code : `${phaseText} / ${code}`;
+}
+
+/** A duration cell or field: see DURATION_MAX_MINUTES. */
+export function readDuration(value: unknown, place: Place, problems: ProblemList): number | null {
+  return readWholeNumber(value, place, problems, DURATION_RULE, DURATION_MAX_MINUTES);
 }

@@ -4,7 +4,7 @@
  * the value starts on and its JSON path.
  */
 import { domainError } from '../../domain/errors';
-import { type Place, ProblemList, quote, readKey, readStepCode, readStepReference, readText, readWholeNumber } from './fields';
+import { type Place, ProblemList, quote, readKey, readStepCode, readStepReference, readDuration, readText, readWholeNumber } from './fields';
 import { type JsonLocations, locateJsonSyntaxError, locateJsonValues, pathKey } from './json-locations';
 import type { SourceDocument, SourceInstruction, SourceStep, UploadedFile } from './types';
 
@@ -147,7 +147,7 @@ function readStep(reader: Reader, value: Json, index: number, nextInstruction: {
     ),
     appId: null,
     applications: [],
-    durationMinutes: readWholeNumber(value.durationMinutes, at('durationMinutes'), reader.problems, 'a whole number of minutes'),
+    durationMinutes: readDuration(value.durationMinutes, at('durationMinutes'), reader.problems),
     impactedTeams: reader.strings(value.impactedTeams, [...path, 'impactedTeams'], 'team names'),
     iterationTypes: reader.strings(value.iterationTypes, [...path, 'iterationTypes'], 'iteration type codes').map((type) => type.toUpperCase()),
     predecessor: readStepReference(predecessorText, at('predecessor'), reader.problems),
@@ -182,7 +182,7 @@ function readInstruction(
     stepRef: stepCode === null ? null : phase === null ? stepCode : `${phase} / ${stepCode}`,
     text: body,
     order,
-    durationMinutes: readWholeNumber(value.durationMinutes, at('durationMinutes'), reader.problems, 'a whole number of minutes'),
+    durationMinutes: readDuration(value.durationMinutes, at('durationMinutes'), reader.problems),
     team: readKey(reader.string(value.team, [...path, 'team'], 'text (a team name)'), at('team'), reader.problems),
   };
 }

@@ -2,7 +2,8 @@ import Button from '@atlaskit/button/new';
 import { useId, useState } from 'react';
 import { umig, type CommentView, type StepDetail } from '../api';
 import { describeError } from '../bridge';
-import { formatFullTime } from '../format';
+import { COMMENT_MAX } from '../../../src/domain/text-limits';
+import { formatFullTime, tooLongMessage } from '../format';
 import { look } from '../look';
 import { ErrorState } from '../ui';
 
@@ -42,15 +43,27 @@ export function Comments({ detail, onChanged }: { detail: StepDetail; onChanged:
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            if (draft.trim() !== '') void add();
+            if (draft.trim() !== '' && draft.length <= COMMENT_MAX) void add();
           }}
         >
           <label htmlFor={`${id}-new`} style={look.meta}>
             Add a comment
           </label>
-          <textarea id={`${id}-new`} style={look.textarea} value={draft} maxLength={10_000} onChange={(event) => setDraft(event.target.value)} />
+          <textarea
+            id={`${id}-new`}
+            style={look.textarea}
+            value={draft}
+            aria-invalid={draft.length > COMMENT_MAX || undefined}
+            aria-describedby={draft.length > COMMENT_MAX ? `${id}-new-too-long` : undefined}
+            onChange={(event) => setDraft(event.target.value)}
+          />
+          {draft.length > COMMENT_MAX && (
+            <p id={`${id}-new-too-long`} role="alert" style={look.meta}>
+              {tooLongMessage('comment', draft.length, COMMENT_MAX)}
+            </p>
+          )}
           <div style={{ ...look.row, marginTop: '0.5rem' }}>
-            <Button type="submit" appearance="primary" isDisabled={busy || draft.trim() === ''} isLoading={busy}>
+            <Button type="submit" appearance="primary" isDisabled={busy || draft.trim() === '' || draft.length > COMMENT_MAX} isLoading={busy}>
               Add comment
             </Button>
           </div>
@@ -94,15 +107,27 @@ function CommentItem({ comment, onChanged }: { comment: CommentView; onChanged: 
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            if (draft.trim() !== '') void run(() => umig('comments/edit', { commentId: comment.id, body: draft }));
+            if (draft.trim() !== '' && draft.length <= COMMENT_MAX) void run(() => umig('comments/edit', { commentId: comment.id, body: draft }));
           }}
         >
           <label htmlFor={`${id}-edit`} style={look.visuallyHidden}>
             Edit comment
           </label>
-          <textarea id={`${id}-edit`} style={look.textarea} value={draft} maxLength={10_000} onChange={(event) => setDraft(event.target.value)} />
+          <textarea
+            id={`${id}-edit`}
+            style={look.textarea}
+            value={draft}
+            aria-invalid={draft.length > COMMENT_MAX || undefined}
+            aria-describedby={draft.length > COMMENT_MAX ? `${id}-edit-too-long` : undefined}
+            onChange={(event) => setDraft(event.target.value)}
+          />
+          {draft.length > COMMENT_MAX && (
+            <p id={`${id}-edit-too-long`} role="alert" style={look.meta}>
+              {tooLongMessage('comment', draft.length, COMMENT_MAX)}
+            </p>
+          )}
           <div style={{ ...look.row, marginTop: '0.25rem' }}>
-            <Button type="submit" appearance="primary" isDisabled={busy || draft.trim() === ''}>
+            <Button type="submit" appearance="primary" isDisabled={busy || draft.trim() === '' || draft.length > COMMENT_MAX}>
               Save
             </Button>
             <Button appearance="subtle" onClick={() => setEditing(false)}>

@@ -20,7 +20,7 @@ import { formatStepCode } from '../../../domain/execution/step-code';
 import { CONTAINER_STATUS_ID } from '../../../domain/statuses';
 import { byUpdatedAt } from '../concurrency';
 import { defineEntity, plain } from '../crud';
-import { clearable, codeOf, lengthOf, LONG_TEXT_MAX, nameOf, textOf, wholeNumber } from '../fields';
+import { clearable, codeOf, durationMinutes, lengthOf, LONG_TEXT_MAX, nameOf, textOf, wholeNumber } from '../fields';
 import { expectNoCycle, expectStatusKind, withPredecessor } from '../rules';
 
 /** The master plan a sequence, phase or step belongs to. */
@@ -246,7 +246,7 @@ const stepFields = z.strictObject({
   number: wholeNumber,
   name: nameOf(masterSteps.name),
   description: clearable(textOf(masterSteps.description)),
-  durationMinutes: clearable(wholeNumber),
+  durationMinutes: clearable(durationMinutes),
 });
 
 /**
@@ -373,7 +373,7 @@ const instructionFields = z.strictObject({
   ...createInsertSchema(masterInstructions).pick({ stepId: true, teamId: true, controlId: true }).shape,
   order: wholeNumber,
   body: clearable(textOf(masterInstructions.body, LONG_TEXT_MAX)),
-  durationMinutes: clearable(wholeNumber),
+  durationMinutes: clearable(durationMinutes),
 });
 
 /** An instruction that checks a control must belong to a step of that control's phase. */

@@ -74,6 +74,9 @@ export const iterationEntity = defineEntity({
   },
   orderBy: [sql`${iterations.startDate} asc nulls last`, asc(iterations.name)],
   concurrency: byUpdatedAt(iterations),
+  // Two "Dress rehearsal 1" in one migration make every picker and report ambiguous.
+  extraUniqueKeys: [['migrationId', 'name']],
+  uniqueMessage: (key, next) => (key.join() === 'migrationId,name' ? `This migration already has an iteration named "${next.name}"; choose another name.` : undefined),
   nameOf: (row) => row.name,
   prepare(fields, { previous }) {
     if (previous) return fields;
