@@ -28,6 +28,9 @@ export const planInstances = pgTable(
     statusId: integer('pli_status')
       .notNull()
       .references(() => statuses.id),
+    /** 0016: archived runs are read-only and hidden from the pickers; null while in use. */
+    archivedAt: timestamp('pli_archived_at', withTz),
+    archivedBy: varchar('pli_archived_by', { length: 255 }),
     ...auditColumns(),
   },
   (t) => [

@@ -6,6 +6,7 @@ import { canEditComment, canEditPilotComment, canWriteComment, canWritePilotComm
 import { domainError } from '../../domain/errors';
 import { COMMENT_MAX } from '../../domain/text-limits';
 import { recordAudit } from '../audit';
+import { assertRunWritable } from '../planning/plan-lifecycle';
 import type { ServiceContext } from '../context';
 import { toIso } from './rollup-sync';
 
@@ -80,6 +81,7 @@ const pilotCommentView = {
 export async function addComment(ctx: ServiceContext, input: z.output<typeof addCommentInput>): Promise<CommentView> {
   if (!canWriteComment(ctx.actor)) throw domainError('FORBIDDEN', 'You cannot comment on steps.');
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { step: input.stepId });
     // KEY SHARE keeps the step from being deleted under the new comment, without blocking status changes.
     const [step] = await tx.select({ id: stepInstances.id }).from(stepInstances).where(eq(stepInstances.id, input.stepId)).for('key share');
     if (!step) throw domainError('NOT_FOUND', 'That step does not exist (it may have been removed).');
@@ -107,6 +109,7 @@ async function loadCommentForUpdate(tx: Tx, id: number) {
 /** Authors edit their own comments; administrators may edit any, to moderate. */
 export async function editComment(ctx: ServiceContext, input: z.output<typeof editCommentInput>): Promise<CommentView> {
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { comment: input.commentId });
     const comment = await loadCommentForUpdate(tx, input.commentId);
     if (!canEditComment(ctx.actor, comment.createdById)) {
       throw domainError('FORBIDDEN', 'Only the author of a comment or an administrator can change it.');
@@ -131,6 +134,7 @@ export async function editComment(ctx: ServiceContext, input: z.output<typeof ed
 
 export async function deleteComment(ctx: ServiceContext, input: z.output<typeof deleteCommentInput>): Promise<{ id: number; deleted: true }> {
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { comment: input.commentId });
     const comment = await loadCommentForUpdate(tx, input.commentId);
     if (!canEditComment(ctx.actor, comment.createdById)) {
       throw domainError('FORBIDDEN', 'Only the author of a comment or an administrator can delete it.');

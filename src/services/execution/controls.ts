@@ -7,6 +7,7 @@ import { type Verdict, controlStatusFromVerdicts, decideVerdict } from '../../do
 import { domainError } from '../../domain/errors';
 import { CONTROL_STATUSES, CONTROL_STATUS_ID, type ControlStatus, controlStatusFromId, statusLabel } from '../../domain/statuses';
 import { recordAudit } from '../audit';
+import { assertRunWritable } from '../planning/plan-lifecycle';
 import { enqueueNotification } from '../notifications/enqueue';
 import type { ServiceContext } from '../context';
 import { type ContainerChange, type ContainerStatuses, type StatusView, readContainerStatuses, syncRollUps, toIso } from './rollup-sync';
@@ -134,6 +135,7 @@ function chooseSlot(requested: ValidatorSlot | undefined, allowed: ValidatorSlot
  */
 export async function recordVerdict(ctx: ServiceContext, input: RecordVerdictInput): Promise<ControlChanged> {
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { control: input.controlId });
     const control = await loadControlForUpdate(tx, input.controlId);
     // Read the clock once the row is ours, so stored times follow the order the changes were made in.
     const now = ctx.now();
@@ -198,6 +200,7 @@ export async function recordVerdict(ctx: ServiceContext, input: RecordVerdictInp
 export async function assignValidators(ctx: ServiceContext, input: AssignValidatorsInput): Promise<ControlChanged> {
   if (!canManageControls(ctx.actor)) throw domainError('FORBIDDEN', 'Only a pilot or an administrator can assign the validators of a control.');
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { control: input.controlId });
     const control = await loadControlForUpdate(tx, input.controlId);
     // Read the clock once the row is ours, so stored times follow the order the changes were made in.
     const now = ctx.now();

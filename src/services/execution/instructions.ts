@@ -7,6 +7,7 @@ import { checkInstructionToggle } from '../../domain/execution/instructions';
 import { domainError } from '../../domain/errors';
 import { stepStatusFromId } from '../../domain/statuses';
 import { recordAudit } from '../audit';
+import { assertRunWritable } from '../planning/plan-lifecycle';
 import { enqueueNotification } from '../notifications/enqueue';
 import type { ServiceContext } from '../context';
 import { toIso } from './rollup-sync';
@@ -48,6 +49,7 @@ interface InstructionFacts {
  */
 export async function setInstructionCompleted(ctx: ServiceContext, input: SetInstructionCompletedInput): Promise<InstructionView> {
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { instruction: input.instructionId });
     const [row] = await queryRows<InstructionFacts>(
       tx,
       sql`SELECT ini.ini_id, ini.sti_id, coalesce(ini.ini_is_completed, false) AS is_completed, st.sti_status,

@@ -19,6 +19,7 @@ import {
 import { readStepInstanceDependencies } from '../../db/repositories/dependencies';
 import type { DependencyState } from '../../domain/execution/step-transitions';
 import { recordAudit } from '../audit';
+import { assertRunWritable } from '../planning/plan-lifecycle';
 import { enqueueNotification } from '../notifications/enqueue';
 import type { ServiceContext } from '../context';
 import { type ContainerStatuses, type StatusView, readContainerStatuses, syncRollUps, toIso } from './rollup-sync';
@@ -257,6 +258,7 @@ function assertMayExecute(actor: Actor, step: StepFacts): void {
  */
 export async function changeStepStatus(ctx: ServiceContext, input: ChangeStepStatusInput): Promise<StepStatusChanged> {
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { step: input.stepId });
     const step = await loadStep(tx, input.stepId, true);
     // Read the clock once the row is ours, so stored times follow the order the changes were made in.
     const now = ctx.now();

@@ -347,7 +347,9 @@ export async function rollbackImport(ctx: ServiceContext, input: z.output<typeof
       if (inUse.steps + inUse.instructions > 0) {
         throw domainError(
           'CONFLICT',
-          `Iteration runs already use ${inUse.steps} step(s) and ${inUse.instructions} instruction(s) this import created, so it can no longer be rolled back.`,
+          `Iteration runs already use ${inUse.steps} step(s) and ${inUse.instructions} instruction(s) this import created, so it cannot be rolled back yet. ` +
+            'Delete those plan instances first (UMIG administration, Iterations, Plan instances; possible while a run has not started), then roll back again. ' +
+            'A run that has started keeps its steps, so the import stays; archive that run instead to hide it.',
         );
       }
       await setStage(tx, input.batchId, 'ROLLBACK', { status: 'IN_PROGRESS', now, by: ctx.actor.code, started: true });

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { iterations, migrations, planInstances, sequenceInstances, statuses } from '../../db/schema';
 import { domainError } from '../../domain/errors';
@@ -45,7 +45,8 @@ export async function listIterations(ctx: ServiceContext, input: z.output<typeof
       endDate: iterations.endDate,
       masterPlanId: iterations.masterPlanId,
       status: statusView,
-      planInstanceCount: sql<number>`(select count(*)::int from ${planInstances} where ${planInstances.iterationId} = ${iterations.id})`,
+      /** Runs in use: archived ones are not counted. */
+      planInstanceCount: sql<number>`(select count(*)::int from ${planInstances} where ${planInstances.iterationId} = ${iterations.id} and ${planInstances.archivedAt} is null)`,
     })
     .from(iterations)
     .innerJoin(statuses, eq(statuses.id, iterations.statusId))
@@ -53,9 +54,14 @@ export async function listIterations(ctx: ServiceContext, input: z.output<typeof
     .orderBy(sql`${iterations.startDate} asc nulls last`, asc(iterations.name));
 }
 
-export const listPlanInstancesInput = z.strictObject({ iterationId: z.uuid() });
+export const listPlanInstancesInput = z.strictObject({
+  iterationId: z.uuid(),
+  /** Archived runs are left out unless asked for (the administration page asks; the pickers do not). */
+  includeArchived: z.boolean().optional(),
+});
 
 export async function listPlanInstances(ctx: ServiceContext, input: z.output<typeof listPlanInstancesInput>) {
+  const inIteration = eq(planInstances.iterationId, input.iterationId);
   return ctx.db
     .select({
       id: planInstances.id,
@@ -65,10 +71,14 @@ export async function listPlanInstances(ctx: ServiceContext, input: z.output<typ
       startTime: planInstances.startTime,
       endTime: planInstances.endTime,
       status: statusView,
+      archivedAt: planInstances.archivedAt,
+      archivedBy: planInstances.archivedBy,
+      /** The version to send back with planInstances/delete, archive or restore. */
+      updatedAt: planInstances.updatedAt,
     })
     .from(planInstances)
     .innerJoin(statuses, eq(statuses.id, planInstances.statusId))
-    .where(eq(planInstances.iterationId, input.iterationId))
+    .where(input.includeArchived ? inIteration : and(inIteration, isNull(planInstances.archivedAt)))
     .orderBy(asc(planInstances.createdAt));
 }
 

@@ -1,11 +1,12 @@
 import Button from '@atlaskit/button/new';
+import Lozenge from '@atlaskit/lozenge';
 import { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
 import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { useCallback, useEffect, useId, useRef, useState, type CSSProperties, type FormEvent } from 'react';
 import { readProblem, type PlanInstanceRow, type Problem } from '../../shared/admin-api';
-import { ProblemMessage } from '../../shared/admin-dialogs';
+import { ProblemMessage, capitalize } from '../../shared/admin-dialogs';
 import { labelOf, optionCache, useOptions, type Option } from '../../shared/admin-options';
 import { AdminTable } from '../../shared/admin-table';
 import { umig } from '../../shared/api';
@@ -19,7 +20,9 @@ import { AdminModal } from '../../shared/admin-modal';
 /**
  * The plan instances of one iteration, and "create plan instance": a master plan copied into
  * the iteration ('planInstances/create'). A second run of the same plan needs a run name; the
- * service says so (CONFLICT) and the run name field gets the focus.
+ * service says so (CONFLICT) and the run name field gets the focus. Each run can be deleted
+ * (the service refuses once it has started, with its sentence), archived (read-only, hidden from
+ * the pickers) or restored, each after a confirmation.
  */
 
 export interface IterationRef {
@@ -51,11 +54,12 @@ export function PlanInstancesDialog({ iteration, onClose }: { iteration: Iterati
   const [planError, setPlanError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<string>();
+  const [action, setAction] = useState<{ kind: RunAction; row: PlanInstanceRow }>();
   const runNameRef = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
     try {
-      setInstances(await umig('planInstances/list', { iterationId: iteration.id }));
+      setInstances(await umig('planInstances/list', { iterationId: iteration.id, includeArchived: true }));
       setLoadProblem(undefined);
     } catch (error) {
       setLoadProblem(readProblem(error));
@@ -119,10 +123,54 @@ export function PlanInstancesDialog({ iteration, onClose }: { iteration: Iterati
             columns={[
               { header: 'Name', cell: (row) => row.name },
               { header: 'Master plan', cell: (row) => labelOf(planOptions, row.masterPlanId) },
-              { header: 'Status', cell: (row) => <StatusLozenge status={row.status} isBold={false} /> },
+              {
+                header: 'Status',
+                cell: (row) => (
+                  <span style={{ display: 'inline-flex', gap: '0.25rem', flexWrap: 'wrap' }}>
+                    <StatusLozenge status={row.status} isBold={false} />
+                    {row.archivedAt !== null && <Lozenge appearance="default">Archived</Lozenge>}
+                  </span>
+                ),
+              },
               { header: 'Started', cell: (row) => formatFullTime(isoOf(row.startTime)) },
               { header: 'Ended', cell: (row) => formatFullTime(isoOf(row.endTime)) },
+              {
+                header: 'Actions',
+                cell: (row) => {
+                  const name = row.name ?? 'Plan instance';
+                  const kinds: RunAction[] = row.archivedAt === null ? ['archive', 'delete'] : ['restore', 'delete'];
+                  return (
+                    <span style={{ display: 'inline-flex', gap: '0.25rem' }}>
+                      {kinds.map((kind) => (
+                        <Button
+                          key={kind}
+                          spacing="compact"
+                          appearance={kind === 'delete' ? 'danger' : 'default'}
+                          aria-label={`${RUN_ACTIONS[kind].verb} ${name}`}
+                          onClick={() => setAction({ kind, row })}
+                        >
+                          {RUN_ACTIONS[kind].verb}
+                        </Button>
+                      ))}
+                    </span>
+                  );
+                },
+              },
             ]}
+          />
+        )}
+        {action && (
+          <RunActionDialog
+            kind={action.kind}
+            row={action.row}
+            onClose={() => setAction(undefined)}
+            onReload={() => void load()}
+            onDone={(sentence) => {
+              setAction(undefined);
+              setStatus(sentence);
+              optionCache.invalidate('iterations');
+              void load();
+            }}
           />
         )}
 
@@ -183,6 +231,96 @@ export function PlanInstancesDialog({ iteration, onClose }: { iteration: Iterati
         <Button appearance="primary" type="submit" form={`${runId}-form`} isLoading={busy}>
           Create plan instance
         </Button>
+      </ModalFooter>
+    </AdminModal>
+  );
+}
+
+type RunAction = 'delete' | 'archive' | 'restore';
+
+const RUN_ACTIONS: Record<RunAction, { verb: string; key: 'planInstances/delete' | 'planInstances/archive' | 'planInstances/restore'; explain: string; done: string }> = {
+  delete: {
+    verb: 'Delete',
+    key: 'planInstances/delete',
+    explain:
+      'will be deleted with its sequences, phases, steps, instructions, controls and comments. This cannot be undone. Only a run that has not started can be deleted.',
+    done: 'Deleted plan instance',
+  },
+  archive: {
+    verb: 'Archive',
+    key: 'planInstances/archive',
+    explain: 'will be archived: kept with its history, read-only, and hidden from the runsheet pickers. You can restore it later.',
+    done: 'Archived plan instance',
+  },
+  restore: {
+    verb: 'Restore',
+    key: 'planInstances/restore',
+    explain: 'will be restored: it can be executed again and the runsheet pickers offer it again.',
+    done: 'Restored plan instance',
+  },
+};
+
+/** "Delete plan instance?" with what it means; when the service refuses, its sentence, verbatim. */
+function RunActionDialog({
+  kind,
+  row,
+  onClose,
+  onDone,
+  onReload,
+}: {
+  kind: RunAction;
+  row: PlanInstanceRow;
+  onClose: () => void;
+  onDone: (sentence: string) => void;
+  onReload: () => void;
+}) {
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const spec = RUN_ACTIONS[kind];
+  const name = row.name ?? 'Plan instance';
+
+  async function confirm() {
+    setBusy(true);
+    try {
+      await umig(spec.key, { planInstanceId: row.id, expectedUpdatedAt: isoOf(row.updatedAt) });
+      onDone(`${spec.done} "${name}".`);
+    } catch (error) {
+      setProblem(readProblem(error));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AdminModal onClose={onClose} width="small" testId={`plan-instance-${kind}-dialog`}>
+      <ModalHeader>
+        <ModalTitle appearance={kind === 'delete' ? 'danger' : undefined}>{`${spec.verb} plan instance?`}</ModalTitle>
+      </ModalHeader>
+      <ModalBody>
+        {problem ? (
+          <ProblemMessage problem={problem} title={problem.code === 'CONFLICT' ? `${capitalize(spec.verb.toLowerCase())} refused` : undefined} />
+        ) : (
+          <p style={{ marginTop: 0 }}>
+            Plan instance <strong>{name}</strong> {spec.explain}
+          </p>
+        )}
+      </ModalBody>
+      <ModalFooter>
+        <Button
+          appearance="subtle"
+          onClick={() => {
+            // A refusal may come from a run that changed meanwhile: show the list as it is now.
+            if (problem) onReload();
+            onClose();
+          }}
+          autoFocus
+        >
+          {problem ? 'Close' : 'Cancel'}
+        </Button>
+        {!problem && (
+          <Button appearance={kind === 'delete' ? 'danger' : 'primary'} onClick={() => void confirm()} isLoading={busy}>
+            {spec.verb}
+          </Button>
+        )}
       </ModalFooter>
     </AdminModal>
   );
