@@ -21,6 +21,7 @@ import {
   resumeSchedule,
   scheduleIdInput,
 } from '../services/imports/schedules';
+import { previewInput, previewPromotion } from '../services/imports/preview';
 import { importTemplates } from '../services/imports/templates';
 import { finishUpload, getUpload, startUpload, startUploadInput, uploadIdInput, uploadPart, uploadPartInput } from '../services/imports/uploads';
 import { exportMasterPlanJson, masterPlanJsonInput } from '../services/exports/master-plan-json';
@@ -41,6 +42,8 @@ export const importOperations = {
   'imports/uploads/get': adminOp(uploadIdInput, getUpload),
   'imports/uploads/finish': adminOp(uploadIdInput, finishUpload),
   'imports/continue': adminOp(batchIdInput, continueImport),
+  // What a promotion would change, computed on the staged batch and rolled back.
+  'imports/preview': adminOp(previewInput, previewPromotion),
   'imports/promote': adminOp(batchIdInput, promoteImport),
   'imports/rollback': adminOp(batchIdInput, rollbackImport),
   'imports/get': adminOp(batchIdInput, getImport),

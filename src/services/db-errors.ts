@@ -1,7 +1,8 @@
 import { type DomainError, UNKNOWN_ERROR_MESSAGE, domainError, isDomainError } from '../domain/errors';
 
-interface PgErrorLike {
+export interface PgErrorLike {
   code?: string;
+  message?: string;
   constraint?: string;
   table?: string;
   detail?: string;
@@ -9,7 +10,7 @@ interface PgErrorLike {
 }
 
 /** Drizzle wraps driver errors (DrizzleQueryError.cause); find the PostgreSQL error inside. */
-function findPgError(error: unknown): PgErrorLike | undefined {
+export function findPgError(error: unknown): PgErrorLike | undefined {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const candidate = current as PgErrorLike & { cause?: unknown };

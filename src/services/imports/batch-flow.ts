@@ -12,6 +12,7 @@ import type { Actor } from '../../domain/access/permissions';
 import { domainError, isDomainError } from '../../domain/errors';
 import { recordAudit } from '../audit';
 import type { ImportConfiguration } from './configuration';
+import { NOTHING_TO_CREATE, type PlannedCreations, planCreations } from './create-missing';
 import { releasePlanLock, renewPlanLock } from './locks';
 import { EMPTY_STATS, type PromoteCursor, promoteChunk } from './promotion';
 import { replayUndoLog } from './rollback';
@@ -20,6 +21,12 @@ import type { ImportProblem } from './types';
 import { sortProblems, validateStagedBatch } from './validation';
 
 export type Stage = 'STAGE' | 'VALIDATE' | 'PROMOTE' | 'ROLLBACK';
+
+/** The VALIDATE stage's cursor: how many problems, and (with "create missing") what a promotion would create. */
+export interface ValidateCursor {
+  problems: number;
+  creates?: PlannedCreations;
+}
 
 export interface LockedBatch {
   id: string;
@@ -58,7 +65,7 @@ export async function lockBatch(tx: DbOrTx, batchId: string): Promise<LockedBatc
   return { ...row, masterPlanId: row.masterPlanId, requestId: row.requestId, configuration: request.configuration };
 }
 
-async function readCursor<T>(tx: DbOrTx, batchId: string, stage: Stage): Promise<T | null> {
+export async function readCursor<T>(tx: DbOrTx, batchId: string, stage: Stage): Promise<T | null> {
   const [row] = await tx
     .select({ cursor: importOrchestrations.cursor })
     .from(importOrchestrations)
@@ -183,9 +190,12 @@ async function parseProblems(tx: DbOrTx, requestId: string): Promise<ImportProbl
  */
 export async function validateBatch(tx: DbOrTx, batch: LockedBatch, by: string, now: Date): Promise<ImportProblem[]> {
   const config = batch.configuration;
+  // "Create missing": what the plan and the reference data lack is resolved as if it existed,
+  // and listed (in the stage's cursor) as what a promotion would create.
+  const creates = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? []) : null;
   const problems = sortProblems([
     ...(await parseProblems(tx, batch.requestId)),
-    ...(await validateStagedBatch(tx, batch.id, batch.masterPlanId, config)),
+    ...(await validateStagedBatch(tx, batch.id, batch.masterPlanId, config, creates ?? NOTHING_TO_CREATE)),
   ]);
   const valid = problems.length === 0;
   await tx
@@ -199,7 +209,8 @@ export async function validateBatch(tx: DbOrTx, batch: LockedBatch, by: string, 
       ...(valid ? {} : { completedAt: now }),
     })
     .where(eq(importBatches.id, batch.id));
-  await setStage(tx, batch.id, 'VALIDATE', { status: 'COMPLETED', cursor: { problems: problems.length }, now, by, started: true, completed: true });
+  const cursor: ValidateCursor = { problems: problems.length, ...(creates ? { creates } : {}) };
+  await setStage(tx, batch.id, 'VALIDATE', { status: 'COMPLETED', cursor, now, by, started: true, completed: true });
   if (!valid) await forgetSource(tx, batch, 'FAILED', now);
   return problems;
 }

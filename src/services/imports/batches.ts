@@ -4,7 +4,7 @@
  * payload, and writes in short transactions that each leave the batch in a state it can resume from.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import {
@@ -19,7 +19,8 @@ import type { Actor } from '../../domain/access/permissions';
 import { domainError } from '../../domain/errors';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
-import { advanceBatch, beginPromotion, lockBatch, promoteChunkIn, setStage, validateBatch } from './batch-flow';
+import { advanceBatch, beginPromotion, lockBatch, promoteChunkIn, readCursor, setStage, validateBatch, type ValidateCursor } from './batch-flow';
+import { countCreations, createPlanned, explainInUse, type PlannedCreations, refuseHiddenUse } from './create-missing';
 import { IMPORT_TYPE, type ImportConfiguration } from './configuration';
 import { readCsvPair } from './csv-source';
 import { readJsonDocument } from './json-source';
@@ -49,6 +50,8 @@ export const uploadImportInput = z
     priority: z.int().min(1).max(20).optional(),
     /** Steps per chunk; a batch with more steps is staged and promoted over several calls. */
     chunkSize: z.int().min(1).max(5000).optional(),
+    /** Create the sequences, phases, teams and step types the files name but the site lacks. */
+    createMissing: z.boolean().optional(),
   })
   .refine((input) => input.files.reduce((total, file) => total + Buffer.byteLength(file.content, 'utf8'), 0) <= MAX_UPLOAD_BYTES, {
     message: `The files together are larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`,
@@ -88,6 +91,13 @@ export interface ImportBatchView extends ImportBatchSummary {
   progress: ImportProgressView[];
   /** What the promotion changed (or has changed so far). */
   changes: PromotionStats | null;
+  /** Whether the upload asked to create what it names but the site lacks. */
+  createMissing: boolean;
+  /**
+   * With "create missing": what the promotion creates (or created), as found by the last check;
+   * null without it. Nothing is created before the promotion.
+   */
+  creates: PlannedCreations | null;
   /** Every problem found, sorted by file, line and column. */
   report: ImportProblem[];
   /** The call that moves this batch on: 'continue' while chunks remain, then 'promote', then 'rollback'. */
@@ -127,7 +137,11 @@ export async function batchView(db: Db, batchId: string): Promise<ImportBatchVie
   if (!row) throw domainError('NOT_FOUND', 'That import does not exist.');
   const [request] = row.queueRequestId
     ? await db
-        .select({ priority: importQueue.priority, status: importQueue.status })
+        .select({
+          priority: importQueue.priority,
+          status: importQueue.status,
+          createMissing: sql<boolean | null>`(${importQueue.configuration}->>'createMissing')::boolean`,
+        })
         .from(importQueue)
         .where(eq(importQueue.requestId, row.queueRequestId))
     : [];
@@ -150,6 +164,7 @@ export async function batchView(db: Db, batchId: string): Promise<ImportBatchVie
     .where(eq(importProgress.batchId, batchId))
     .orderBy(importProgress.id);
   const promote = stages.find((stage) => stage.stage === 'PROMOTE');
+  const validate = stages.find((stage) => stage.stage === 'VALIDATE');
   let next: ImportBatchView['next'] = null;
   if (row.status === 'UPLOADED' || row.status === 'STAGED' || row.status === 'PROMOTING') next = 'continue';
   else if (row.status === 'VALIDATED') next = 'promote';
@@ -161,6 +176,8 @@ export async function batchView(db: Db, batchId: string): Promise<ImportBatchVie
     stages,
     progress,
     changes: (promote?.cursor as PromoteCursor | null)?.stats ?? null,
+    createMissing: request?.createMissing === true,
+    creates: (validate?.cursor as ValidateCursor | null)?.creates ?? null,
     report: (row.validationReport as ImportProblem[] | null) ?? [],
     next,
   };
@@ -174,7 +191,7 @@ export async function createBatch(
   db: Db,
   actor: Actor,
   now: Date,
-  input: { masterPlanId: string; format: 'CSV' | 'JSON'; files: UploadedFile[]; priority?: number; chunkSize?: number },
+  input: { masterPlanId: string; format: 'CSV' | 'JSON'; files: UploadedFile[]; priority?: number; chunkSize?: number; createMissing?: boolean },
   extra: { autoPromote?: boolean; scheduleId?: string } = {},
 ): Promise<string> {
   const [plan] = await db.select({ id: masterPlans.id }).from(masterPlans).where(eq(masterPlans.id, input.masterPlanId));
@@ -194,6 +211,7 @@ export async function createBatch(
     chunkSize: input.chunkSize ?? DEFAULT_CHUNK_SIZE,
     ...(extra.autoPromote ? { autoPromote: true } : {}),
     ...(extra.scheduleId ? { scheduleId: extra.scheduleId } : {}),
+    ...(input.createMissing ? { createMissing: true, structure: document.structure } : {}),
     source: { steps: document.steps, instructions: document.instructions, problems: document.problems },
   };
   const fileNames = input.files.map((file) => file.name);
@@ -290,7 +308,11 @@ export async function startPromotion(db: Db, actor: Actor, batchId: string, now:
         return found;
       }
       await beginPromotion(tx, batch, actor.code, now);
-      await promoteChunkIn(tx, actor, { ...batch, status: 'PROMOTING' }, now, true);
+      // "Create missing": the sequences, phases, teams and step types first (logged, so a rollback
+      // removes them), then the steps, resolved again against what now exists.
+      const creates = batch.configuration.createMissing ? (await readCursor<ValidateCursor>(tx, batchId, 'VALIDATE'))?.creates : undefined;
+      if (creates && countCreations(creates) > 0) await createPlanned(tx, batchId, planId, actor.code, creates);
+      await promoteChunkIn(tx, actor, { ...batch, status: 'PROMOTING' }, now, !creates || countCreations(creates) === 0);
       return found;
     });
   } catch (error) {
@@ -353,7 +375,14 @@ export async function rollbackImport(ctx: ServiceContext, input: z.output<typeof
         );
       }
       await setStage(tx, input.batchId, 'ROLLBACK', { status: 'IN_PROGRESS', now, by: ctx.actor.code, started: true });
-      const undone = await replayUndoLog(tx, input.batchId);
+      await refuseHiddenUse(tx, input.batchId);
+      let undone: number;
+      try {
+        // In a savepoint, so a row that is now used elsewhere can still be named before giving up.
+        undone = await tx.transaction((savepoint) => replayUndoLog(savepoint, input.batchId));
+      } catch (error) {
+        throw (await explainInUse(tx, error)) ?? error;
+      }
       await setStage(tx, input.batchId, 'ROLLBACK', { status: 'COMPLETED', cursor: { undone }, now, by: ctx.actor.code, completed: true });
       await tx
         .update(importBatches)

@@ -5,7 +5,7 @@
  * stg_steps has no column for what the seed's staging never held (step name, predecessor, owner
  * team name, target environment role, instruction team): those are read from here by line.
  */
-import type { ImportFormat, ImportProblem, SourceInstruction, SourceStep } from './types';
+import type { DeclaredPhase, ImportFormat, ImportProblem, SourceInstruction, SourceStep } from './types';
 
 export const IMPORT_TYPE = 'MASTER_PLAN_STEPS';
 
@@ -19,6 +19,10 @@ export interface ImportConfiguration {
   /** Set by scheduled imports: promote as soon as the batch validates. */
   autoPromote?: boolean;
   scheduleId?: string;
+  /** "Create missing": create the sequences, phases, teams and step types the files name but the site lacks. */
+  createMissing?: boolean;
+  /** The sequences and phases the files name (small; kept after the source is dropped). */
+  structure?: DeclaredPhase[];
   source?: {
     steps: SourceStep[];
     instructions: SourceInstruction[];

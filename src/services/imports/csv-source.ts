@@ -17,6 +17,7 @@ import {
   readWholeNumber,
   splitList,
 } from './fields';
+import { declaredStructure } from './create-missing';
 import type { SourceDocument, SourceInstruction, SourceStep, UploadedFile } from './types';
 
 /** The steps file: the columns of stg_steps, plus name, owner_team, target_environment, predecessor. */
@@ -38,6 +39,8 @@ export const STEP_COLUMNS = [
   'teams_impacted',
   'iteration_types',
   'predecessor',
+  'sequence_order',
+  'phase_order',
 ] as const;
 export const REQUIRED_STEP_COLUMNS = ['step_id', 'name', 'phase_id'] as const;
 
@@ -228,6 +231,8 @@ function readStepRow(table: Table, row: CsvRecord, problems: ProblemList): Sourc
     impactedTeams: splitList(cell('teams_impacted')),
     iterationTypes: splitList(cell('iteration_types')).map((type) => type.toUpperCase()),
     predecessor: readStepReference(readKey(cell('predecessor'), at('predecessor'), problems), at('predecessor'), problems),
+    sequenceOrder: readWholeNumber(cell('sequence_order'), at('sequence_order'), problems),
+    phaseOrder: readWholeNumber(cell('phase_order'), at('phase_order'), problems),
   };
 }
 
@@ -291,5 +296,6 @@ export function readCsvPair(files: readonly UploadedFile[]): SourceDocument {
     steps,
     instructions,
     problems: problems.items,
+    structure: declaredStructure(steps),
   };
 }

@@ -6,7 +6,8 @@
 import { domainError } from '../../domain/errors';
 import { type Place, ProblemList, quote, readKey, readStepCode, readStepReference, readDuration, readText, readWholeNumber } from './fields';
 import { type JsonLocations, locateJsonSyntaxError, locateJsonValues, pathKey } from './json-locations';
-import type { SourceDocument, SourceInstruction, SourceStep, UploadedFile } from './types';
+import { declaredStructure } from './create-missing';
+import type { DeclaredPhase, SourceDocument, SourceInstruction, SourceStep, UploadedFile } from './types';
 
 export const JSON_FORMAT_NAME = 'umig-master-plan';
 export const JSON_FORMAT_VERSION = 1;
@@ -187,11 +188,30 @@ function readInstruction(
   };
 }
 
+/**
+ * The `sequences` list, as far as "create missing" reads it: names and orders of sequences and
+ * their phases. Anything else in it (descriptions, ids of an export) is ignored, as before.
+ */
+function readSequences(value: Json | undefined): DeclaredPhase[] {
+  if (!Array.isArray(value)) return [];
+  const order = (raw: Json | undefined) => (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 2_147_483_647 ? raw : null);
+  const name = (raw: Json | undefined) => (typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 255) : null);
+  const declared: DeclaredPhase[] = [];
+  for (const sequence of value) {
+    if (!isObject(sequence) || !name(sequence.name) || !Array.isArray(sequence.phases)) continue;
+    for (const phase of sequence.phases) {
+      if (!isObject(phase) || !name(phase.name)) continue;
+      declared.push({ sequence: name(sequence.name)!, sequenceOrder: order(sequence.order), phase: name(phase.name)!, phaseOrder: order(phase.order) });
+    }
+  }
+  return declared;
+}
+
 export function readJsonDocument(files: readonly UploadedFile[]): SourceDocument {
   if (files.length !== 1) throw domainError('VALIDATION', 'A JSON import is one file.');
   const file = files[0]!;
   const text = file.content.replace(/^\uFEFF/, '');
-  const empty: SourceDocument = { format: 'JSON', stepsFile: file.name, instructionsFile: file.name, steps: [], instructions: [], problems: [] };
+  const empty: SourceDocument = { format: 'JSON', stepsFile: file.name, instructionsFile: file.name, steps: [], instructions: [], problems: [], structure: [] };
 
   let document: Json;
   try {
@@ -237,5 +257,5 @@ export function readJsonDocument(files: readonly UploadedFile[]): SourceDocument
     });
     if (document.steps.length === 0) reader.problems.add(reader.place(['steps']), 'EMPTY_FILE', 'The "steps" list is empty.');
   }
-  return { ...empty, steps, instructions, problems: reader.problems.items };
+  return { ...empty, steps, instructions, problems: reader.problems.items, structure: declaredStructure(steps, readSequences(document.sequences)) };
 }

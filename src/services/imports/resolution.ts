@@ -46,6 +46,11 @@ function sourceList(batchId: string, list: 'steps' | 'instructions'): SQL {
 export interface ResolutionOptions {
   /** Also build imp_cand and imp_pred (validation, and promotion's last pass). */
   predecessors: boolean;
+  /**
+   * "Create missing" at validation: phases and teams that do not exist yet but would be created,
+   * resolved as if they did (phases get throw-away ids, teams negative ids); nothing is written.
+   */
+  planned?: { phases: Array<{ sequence: string; name: string; order: number; sequenceOrder: number }>; teams: string[] };
 }
 
 export async function buildResolution(tx: DbOrTx, batchId: string, planId: string, options: ResolutionOptions): Promise<void> {
@@ -58,7 +63,11 @@ export async function buildResolution(tx: DbOrTx, batchId: string, planId: strin
     sql`SELECT phm.phm_id, phm.phm_name, sqm.sqm_name, coalesce(sqm.sqm_order, 0) AS sqo, coalesce(phm.phm_order, 0) AS pho,
                coalesce(sqm.sqm_name, '') || ' / ' || coalesce(phm.phm_name, '') AS label
           FROM phases_master_phm phm JOIN sequences_master_sqm sqm ON sqm.sqm_id = phm.sqm_id
-         WHERE sqm.plm_id = ${planId}`,
+         WHERE sqm.plm_id = ${planId}
+        UNION ALL
+        SELECT gen_random_uuid(), p.name, p.sequence, p."sequenceOrder", p."order", p.sequence || ' / ' || p.name
+          FROM jsonb_to_recordset(${JSON.stringify(options.planned?.phases ?? [])}::jsonb)
+            AS p(sequence text, name text, "order" int, "sequenceOrder" int)`,
   );
   await createTemp(
     tx,
@@ -72,7 +81,9 @@ export async function buildResolution(tx: DbOrTx, batchId: string, planId: strin
   await createTemp(
     tx,
     'imp_team_key',
-    sql`SELECT lower(btrim(tms_name)) AS k, count(*)::int AS n, min(tms_id) AS tms_id FROM teams_tms GROUP BY 1`,
+    sql`SELECT lower(btrim(tms_name)) AS k, count(*)::int AS n, min(tms_id) AS tms_id FROM teams_tms GROUP BY 1
+        UNION ALL
+        SELECT lower(btrim(v)), 1, -position::int FROM jsonb_array_elements_text(${JSON.stringify(options.planned?.teams ?? [])}::jsonb) WITH ORDINALITY AS t(v, position)`,
   );
   await createTemp(tx, 'imp_enr_key', sql`SELECT lower(btrim(enr_name)) AS k, min(enr_id) AS enr_id FROM environment_roles_enr GROUP BY 1`);
   await createTemp(

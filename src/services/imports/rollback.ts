@@ -8,7 +8,17 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client';
 import { queryRows } from '../../db/query';
-import { masterInstructions, masterStepDependencies, masterStepImpactedTeams, masterStepIterationTypes, masterSteps } from '../../db/schema';
+import {
+  masterInstructions,
+  masterPhases,
+  masterSequences,
+  masterStepDependencies,
+  masterStepImpactedTeams,
+  masterStepIterationTypes,
+  masterSteps,
+  stepTypes,
+  teams,
+} from '../../db/schema';
 
 /** The tables a promotion writes, with their keys. Nothing else may appear in the log. */
 const UNDOABLE: Record<string, { table: PgTable; key: string[] }> = {
@@ -17,6 +27,11 @@ const UNDOABLE: Record<string, { table: PgTable; key: string[] }> = {
   steps_master_stm_x_teams_tms_impacted: { table: masterStepImpactedTeams, key: ['stm_id', 'tms_id'] },
   steps_master_stm_x_iteration_types_itt: { table: masterStepIterationTypes, key: ['stm_id', 'itt_code'] },
   step_dependencies_master_sdm: { table: masterStepDependencies, key: ['sdm_id'] },
+  // Created by "create missing" (src/services/imports/create-missing.ts), always INSERTED.
+  sequences_master_sqm: { table: masterSequences, key: ['sqm_id'] },
+  phases_master_phm: { table: masterPhases, key: ['phm_id'] },
+  teams_tms: { table: teams, key: ['tms_id'] },
+  step_types_stt: { table: stepTypes, key: ['stt_code'] },
 };
 
 interface Segment {

@@ -9,10 +9,10 @@ import { JSON_FORMAT_NAME, JSON_FORMAT_VERSION } from './json-source';
 
 export const STEPS_CSV_EXAMPLE = [
   'step_id,name,description,phase_id,owner_team,duration_minutes,environments,target_environment,teams_impacted,iteration_types,predecessor',
-  'PRE-010,Announce the change freeze,"Mail all teams, then post on the cutover channel",Freeze,Cutover Ops,15,PROD,,Network Team,,',
-  'PRE-020,Stop the batch scheduler,,Freeze,Database Team,30,PROD,,,DR|RUN|CUTOVER,PRE-010',
-  'TRT-010,Export the customer database,Full export with the standard parameter file,Data migration,Database Team,120,PROD,BACKUP,Cutover Ops|Network Team,,PRE-020',
-  'CHK-010,Compare row counts,,Data migration,Cutover Ops,20,TEST,,Database Team,DR,TRT-010',
+  'PRE-010,Announce the change freeze,"Mail all teams, then post on the cutover channel",Cutover weekend / Freeze,Cutover Ops,15,PROD,,Network Team,,',
+  'PRE-020,Stop the batch scheduler,,Cutover weekend / Freeze,Database Team,30,PROD,,,DR|RUN|CUTOVER,PRE-010',
+  'TRT-010,Export the customer database,Full export with the standard parameter file,Cutover weekend / Data migration,Database Team,120,PROD,BACKUP,Cutover Ops|Network Team,,PRE-020',
+  'CHK-010,Compare row counts,,Cutover weekend / Data migration,Cutover Ops,20,TEST,,Database Team,DR,TRT-010',
   '',
 ].join('\r\n');
 

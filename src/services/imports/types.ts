@@ -87,6 +87,9 @@ export interface SourceStep {
   iterationTypes: string[];
   /** "CODE" or "Phase / CODE" (normalised), or null. */
   predecessor: string | null;
+  /** CSV `sequence_order` / `phase_order`: where "create missing" puts a new sequence / phase. */
+  sequenceOrder?: number | null;
+  phaseOrder?: number | null;
 }
 
 export interface SourceInstruction {
@@ -114,6 +117,16 @@ export interface SourceDocument {
   instructions: SourceInstruction[];
   /** Problems found while reading (syntax, columns, types, required values). */
   problems: ImportProblem[];
+  /** Sequences and phases the files name, in file order: what "create missing" may create. */
+  structure: DeclaredPhase[];
+}
+
+/** A phase the files name with its sequence ("Sequence / Phase", or the JSON `sequences` list). */
+export interface DeclaredPhase {
+  sequence: string;
+  sequenceOrder: number | null;
+  phase: string;
+  phaseOrder: number | null;
 }
 
 export interface UploadedFile {

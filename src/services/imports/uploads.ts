@@ -216,6 +216,7 @@ export async function finishUpload(ctx: ServiceContext, input: z.output<typeof u
       files,
       ...(row.options.priority === undefined ? {} : { priority: row.options.priority }),
       ...(row.options.chunkSize === undefined ? {} : { chunkSize: row.options.chunkSize }),
+      ...(row.options.createMissing ? { createMissing: true } : {}),
     });
     await ctx.db.transaction((tx) => markFinished(tx, row.id, batchId, ctx.actor.code, now));
     return batchView(ctx.db, batchId);

@@ -8,6 +8,7 @@ import type { DbOrTx } from '../../db/client';
 import { queryRows } from '../../db/query';
 import { type Edge, findCycle } from '../../domain/execution/scheduling';
 import { quote } from './fields';
+import { NOTHING_TO_CREATE, type PlannedCreations } from './create-missing';
 import { buildResolution } from './resolution';
 import type { ImportFormat, ImportProblem, ProblemRule } from './types';
 
@@ -95,7 +96,7 @@ function message(finding: Finding): string {
   }
 }
 
-async function findings(tx: DbOrTx, format: ImportFormat): Promise<Finding[]> {
+async function findings(tx: DbOrTx, format: ImportFormat, plannedStepTypes: readonly string[]): Promise<Finding[]> {
   const list = (query: ReturnType<typeof sql>) => queryRows<Finding>(tx, query);
   // One connection runs a transaction: the checks go one after the other.
   const checks: Array<() => Promise<Finding[]>> = [
@@ -103,7 +104,8 @@ async function findings(tx: DbOrTx, format: ImportFormat): Promise<Finding[]> {
                     CASE WHEN phase_matches = 0 THEN 'UNKNOWN_PHASE' ELSE 'AMBIGUOUS_PHASE' END AS rule, phase_ref AS value, NULL AS extra
                FROM imp_step WHERE phase_ref IS NOT NULL AND phase_matches <> 1`),
     () => list(sql`SELECT 'S' AS kind, seq, 'code' AS field, 'UNKNOWN_STEP_TYPE' AS rule, stt AS value, NULL AS extra
-               FROM imp_step st WHERE stt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM step_types_stt t WHERE t.stt_code = st.stt)`),
+               FROM imp_step st WHERE stt IS NOT NULL AND NOT EXISTS (SELECT 1 FROM step_types_stt t WHERE t.stt_code = st.stt)
+                AND NOT st.stt IN (SELECT jsonb_array_elements_text(${JSON.stringify(plannedStepTypes)}::jsonb))`),
     () => list(sql`SELECT 'S' AS kind, seq, 'ownerTeamId' AS field, 'UNKNOWN_TEAM' AS rule, owner_id_raw::text AS value, NULL AS extra
                FROM imp_step WHERE owner_id_raw IS NOT NULL AND NOT owner_id_found
              UNION ALL
@@ -252,9 +254,15 @@ export interface ReportFiles {
  * Runs every check of a staged batch inside the caller's transaction and returns the problems
  * found in the database (the reading problems are the caller's to add).
  */
-export async function validateStagedBatch(tx: DbOrTx, batchId: string, planId: string, files: ReportFiles): Promise<ImportProblem[]> {
-  await buildResolution(tx, batchId, planId, { predecessors: true });
-  const all = [...(await findings(tx, files.format)), ...(await cycles(tx, batchId))];
+export async function validateStagedBatch(
+  tx: DbOrTx,
+  batchId: string,
+  planId: string,
+  files: ReportFiles,
+  planned: PlannedCreations = NOTHING_TO_CREATE,
+): Promise<ImportProblem[]> {
+  await buildResolution(tx, batchId, planId, { predecessors: true, planned });
+  const all = [...(await findings(tx, files.format, planned.stepTypes)), ...(await cycles(tx, batchId))];
   if (all.length === 0) return [];
   const places = await queryRows<{ kind: 'S' | 'I'; seq: number; line: number; path: string | null }>(
     tx,
