@@ -6,6 +6,7 @@ import { adminCreate, adminDelete, adminGet, adminUpdate, readProblem, versionOf
 import { fieldsFor, rowIdOf, type EntityDescriptor } from './admin-descriptors';
 import { FieldInput, fromFormValue, initialValues, OMIT, rowValue, toFormValue, type FormValue, type FormValues } from './admin-fields';
 import { AdminModal } from './admin-modal';
+import { LiveText } from './ui';
 
 /**
  * The create/edit form and the delete confirmation of the generic admin page. Both are Atlaskit
@@ -164,11 +165,7 @@ export function EntityFormDialog({ descriptor, row, onClose, onSaved }: EntityFo
               }
             />
           )}
-          {notice && (
-            <p role="status" style={{ marginTop: 0 }}>
-              {notice}
-            </p>
-          )}
+          <LiveText text={notice} style={{ marginTop: 0 }} />
         </div>
         <form id={formId} onSubmit={(event) => void submit(event)} noValidate aria-label={title}>
           {fields.map((field) => (

@@ -13,6 +13,7 @@ import { AdminTable, filterRows, type TableColumn } from './admin-table';
 import { formatFullTime } from './format';
 import { look } from './look';
 import { styles } from './styles';
+import { LiveText, useSettledValue } from './ui';
 
 /**
  * One entity's screen, built from its descriptor: a heading, a search box, a Create button, the
@@ -152,6 +153,10 @@ export function EntityPage({ descriptor, title, headingLevel = 2, intro, rowActi
     void reload('refresh');
   }
 
+  const countText =
+    load.status === 'ready' ? (shown.length === rows.length ? countOf(rows.length, singular, plural) : `${shown.length} of ${countOf(rows.length, singular, plural)}`) : '';
+  const announcedCount = useSettledValue(countText, 700);
+
   const links = descriptor.links ?? [];
   const columns: Array<TableColumn<AnyRow>> = [
     ...descriptor.columns.map((column) => ({
@@ -203,7 +208,7 @@ export function EntityPage({ descriptor, title, headingLevel = 2, intro, rowActi
 
   return (
     <section aria-labelledby={headingId} data-entity={entity} style={look.section}>
-      <Heading id={headingId} style={headingLevel === 2 ? styles.subheading : look.sectionTitle}>
+      <Heading id={headingId} tabIndex={-1} style={headingLevel === 2 ? styles.subheading : look.sectionTitle}>
         {heading}
       </Heading>
       {intro && <p style={styles.subtle}>{intro}</p>}
@@ -222,8 +227,8 @@ export function EntityPage({ descriptor, title, headingLevel = 2, intro, rowActi
             autoComplete="off"
           />
         </div>
-        <span style={pageStyles.count} aria-live="polite">
-          {load.status === 'ready' && (shown.length === rows.length ? countOf(rows.length, singular, plural) : `${shown.length} of ${countOf(rows.length, singular, plural)}`)}
+        <span style={pageStyles.count}>
+          {countText}
           {load.status === 'ready' && load.refreshing && (
             <span style={{ marginLeft: '0.5rem' }}>
               <Spinner size="small" label="Refreshing" />
@@ -234,12 +239,14 @@ export function EntityPage({ descriptor, title, headingLevel = 2, intro, rowActi
           {`Create ${singular}`}
         </Button>
       </div>
+      {/* The count, announced once the search has stopped changing (not on every keystroke). */}
+      <LiveText text={announcedCount} />
       <p role="status" aria-live="polite" style={{ ...look.meta, margin: `0 0 ${token('space.100', '0.5rem')}`, minHeight: '1rem' }} data-testid="admin-status">
         {status}
       </p>
 
       {load.status === 'loading' && (
-        <div role="status" style={{ ...look.row, color: token('color.text.subtle', '#505258') }}>
+        <div style={{ ...look.row, color: token('color.text.subtle', '#505258') }}>
           <Spinner size="medium" label={`Loading ${plural}`} />
           <span>{`Loading ${plural}…`}</span>
         </div>

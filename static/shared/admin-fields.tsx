@@ -255,7 +255,7 @@ function SelectInput({
       placeholder={placeholder}
       aria-describedby={describedBy}
       aria-invalid={invalid || undefined}
-      aria-required={field.required || undefined}
+      isRequired={field.required}
       menuPortalTarget={document.body}
       styles={menuPortal}
     />

@@ -114,6 +114,7 @@ export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPane
             isLoading={choices.status === 'loading'}
             placeholder={choices.status === 'error' ? choices.message : `Choose a ${spec.other.singular}…`}
             isClearable
+            isRequired
             menuPortalTarget={document.body}
             styles={menuPortal}
           />

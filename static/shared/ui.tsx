@@ -1,19 +1,41 @@
-import type { ReactNode } from 'react';
+import { useEffect, useId, useState, type CSSProperties, type ReactNode } from 'react';
 import { styles } from './styles';
 
-/** The frame every app renders: its heading, then its state. */
-export function AppFrame({ title, children }: { title: string; children: ReactNode }) {
+/**
+ * The frame every app renders: its heading, then its state.
+ *
+ * A macro sits inside a Confluence page, which has its own `main` and `h1`: the macro is a named
+ * region (`section` labelled by its `h2`) and its parts use h3 and below. Only a full-page module
+ * (the administration page, `page`) is the page's `main` with an `h1`.
+ */
+export function AppFrame({ title, children, page = false }: { title: string; children: ReactNode; page?: boolean }) {
+  const headingId = useId();
+  if (page) {
+    return (
+      <main style={styles.frame} className="umig-frame">
+        <h1 style={styles.heading}>{title}</h1>
+        {children}
+      </main>
+    );
+  }
   return (
-    <main style={styles.frame}>
-      <h1 style={styles.heading}>{title}</h1>
+    <section style={styles.frame} aria-labelledby={headingId} className="umig-frame">
+      <h2 id={headingId} style={styles.heading}>
+        {title}
+      </h2>
       {children}
-    </main>
+    </section>
   );
 }
 
+/**
+ * What is loading. Not a live region: it appears with its text already in it (a screen reader
+ * reads it with the rest of the new content); what changes later is announced by regions that were
+ * on the page before (see LiveText).
+ */
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
   return (
-    <p role="status" aria-live="polite" style={styles.subtle}>
+    <p style={styles.subtle} data-loading="true">
       {label}
     </p>
   );
@@ -32,8 +54,42 @@ export function ErrorState({ message }: { message: string }) {
 export function EmptyState({ title, children }: { title: string; children: ReactNode }) {
   return (
     <section style={styles.panel} aria-label={title}>
-      <h2 style={styles.subheading}>{title}</h2>
+      <h3 style={styles.subheading}>{title}</h3>
       <p style={{ ...styles.subtle, marginBottom: 0 }}>{children}</p>
     </section>
   );
 }
+
+/** `value`, once it has stayed the same for `delayMs` (what a live region announces while someone types). */
+export function useSettledValue<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(value), delayMs);
+    return () => window.clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+/**
+ * A polite live region that is on the page before its text changes (a region inserted with its
+ * text already in it is not announced reliably). Visually hidden unless `style` is given.
+ */
+export function LiveText({ text, style, testId }: { text: string | undefined; style?: CSSProperties; testId?: string }) {
+  return (
+    <p role="status" aria-live="polite" style={text && style ? style : visuallyHidden} data-testid={testId}>
+      {text}
+    </p>
+  );
+}
+
+const visuallyHidden: CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  padding: 0,
+  margin: -1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+};

@@ -97,7 +97,10 @@ describe('a new site: the first administrator', () => {
     await role.click();
     await admin.getByRole('option', { name: /\(PILOT\)/ }).click();
     await panel.getByRole('button', { name: 'Add to UMIG' }).click();
-    await expect(admin.getByTestId('add-from-confluence-done').textContent()).resolves.toMatch(/^Priya Raman \(PRA\) can now use UMIG\./);
+    // The live region is on the page from the start; wait for its sentence.
+    const done = admin.getByTestId('add-from-confluence-done').filter({ hasText: /\S/ });
+    await done.waitFor();
+    await expect(done.textContent()).resolves.toMatch(/^Priya Raman \(PRA\) can now use UMIG\./);
     await admin.getByRole('table', { name: 'Users', exact: true }).getByRole('row', { name: /Priya Raman/ }).waitFor();
     await screenshot(page, 'people-added-from-confluence', '[data-testid="frame-umig-admin"]');
     expect(await userRow(host, '557058:00000000-0000-4000-8000-00000000a004')).toEqual({ code: 'PRA', first: 'Priya', last: 'Raman', email: 'priya.raman@example.com', active: true, admin: false, role: 'PILOT' });

@@ -168,8 +168,8 @@ describe('runsheet macro in the browser', () => {
       const box = boxes.nth(index);
       if (!(await box.isChecked())) await box.check({ force: true });
       await expectEventually(async () => (await checklist.locator('li').nth(index).getAttribute('data-completed')) === 'true', 10_000, `instruction ${index + 1} ticked`);
-      // The tick shows at once; the box is enabled again once the service has confirmed it.
-      await expectEventually(() => box.isEnabled(), 10_000, `instruction ${index + 1} confirmed`);
+      // The tick shows at once; the box is busy (and keeps the focus) until the service has confirmed it.
+      await expectEventually(async () => (await box.getAttribute('aria-busy')) === null, 10_000, `instruction ${index + 1} confirmed`);
     }
     await panel.getByText(`${total} of ${total} done`).waitFor();
     // The runsheet row follows (refresh asked by the panel, no reload).

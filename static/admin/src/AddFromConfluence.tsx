@@ -7,6 +7,7 @@ import { optionCache, useOptions, type Option } from '../../shared/admin-options
 import { umig } from '../../shared/api';
 import { look } from '../../shared/look';
 import { styles } from '../../shared/styles';
+import { LiveText } from '../../shared/ui';
 import { ConfluenceUserPicker, type PersonOption } from './ConfluenceUserPicker';
 import * as source from './sources';
 
@@ -78,7 +79,7 @@ export function AddFromConfluence({ onAdded }: { onAdded: () => void }) {
         </div>
         <div style={{ ...field, flex: '0 1 12rem', minWidth: '10rem' }}>
           <label htmlFor={roleId}>Role</label>
-          <Select<Option> inputId={roleId} options={source.ROLE_OPTIONS} value={role} onChange={(option) => setRole(option)} menuPortalTarget={document.body} styles={menuPortal} />
+          <Select<Option> inputId={roleId} options={source.ROLE_OPTIONS} value={role} onChange={(option) => setRole(option)} isRequired menuPortalTarget={document.body} styles={menuPortal} />
         </div>
         <div style={{ ...field, flex: '0 1 14rem', minWidth: '10rem' }}>
           <label htmlFor={teamId}>Team (optional)</label>
@@ -110,11 +111,7 @@ export function AddFromConfluence({ onAdded }: { onAdded: () => void }) {
           </SectionMessage>
         </div>
       )}
-      {done && (
-        <p role="status" data-testid="add-from-confluence-done" style={{ margin: '0.5rem 0 0' }}>
-          {done}
-        </p>
-      )}
+      <LiveText text={done} style={{ margin: '0.5rem 0 0' }} testId="add-from-confluence-done" />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { token } from '@atlaskit/tokens';
-import { useState, type CSSProperties } from 'react';
+import { useId, useState, type CSSProperties } from 'react';
 import type { AnyRow } from '../../shared/admin-api';
 import { EntityPage } from '../../shared/admin-entity-page';
 import { AddFromConfluence } from './AddFromConfluence';
@@ -110,15 +110,17 @@ const layout = {
 
 export function Administration() {
   const [section, setSection] = useState<SectionId>('users');
+  const navId = useId();
   return (
     <div style={layout.page}>
       <nav aria-label="Administration sections" style={layout.nav}>
-        {SECTIONS.map((group) => (
+        {SECTIONS.map((group, index) => (
           <div key={group.group}>
-            <p style={layout.group} id={`nav-${group.group}`}>
+            {/* An id without spaces: aria-labelledby takes a list of ids separated by spaces. */}
+            <p style={layout.group} id={`${navId}-group-${index}`}>
               {group.group}
             </p>
-            <ul style={layout.list} aria-labelledby={`nav-${group.group}`}>
+            <ul style={layout.list} aria-labelledby={`${navId}-group-${index}`}>
               {group.items.map((item) => (
                 <li key={item.id}>
                   <button

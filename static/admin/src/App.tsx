@@ -14,7 +14,7 @@ import { FirstAdministrator } from './FirstAdministrator';
 export function App() {
   const state = useForgeContext();
   return (
-    <AppFrame title="UMIG administration">
+    <AppFrame title="UMIG administration" page>
       {state.status === 'loading' && <LoadingState label="Loading administration…" />}
       {state.status === 'error' && <ErrorState message={state.message} />}
       {state.status === 'ready' && <AdminGate />}
@@ -66,7 +66,7 @@ function AdminGate() {
 
   if (access.status === 'checking') {
     return (
-      <div role="status" style={look.row}>
+      <div style={look.row}>
         <Spinner size="medium" label="Checking your access" />
         <span>Checking your access…</span>
       </div>

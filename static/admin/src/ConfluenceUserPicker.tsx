@@ -53,6 +53,7 @@ export function ConfluenceUserPicker({ inputId, value, onChange, onProblem }: Co
       noOptionsMessage={({ inputValue }) => (inputValue.trim().length < 2 ? 'Type at least two letters of a name' : `Nobody in Confluence matches “${inputValue}”`)}
       loadingMessage={() => 'Searching Confluence…'}
       isClearable
+      isRequired
       cacheOptions
       menuPortalTarget={document.body}
       styles={menuPortal}

@@ -1,5 +1,5 @@
 import { token } from '@atlaskit/tokens';
-import { Fragment, useMemo, useState, type CSSProperties } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { AnyRow } from '../../shared/admin-api';
 import { EntityPage, type RowAction } from '../../shared/admin-entity-page';
 import { look } from '../../shared/look';
@@ -54,8 +54,22 @@ function open(label: string, onOpen: (ref: PlanRef) => void): RowAction {
 }
 
 export function MasterPlans() {
-  const [path, setPath] = useState<Path>({});
+  const [path, setPathNow] = useState<Path>({});
   const { plan, sequence, phase, step } = path;
+  const levelRef = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+
+  // The button that opened a level (or the crumb that went back) is gone with the level it was
+  // on: the focus goes to the new level's heading, so the keyboard user starts from its top.
+  const setPath = (next: Path) => {
+    moved.current = true;
+    setPathNow(next);
+  };
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    levelRef.current?.querySelector<HTMLElement>('h2, h3')?.focus();
+  }, [path]);
 
   const crumbs: Array<{ label: string; go: () => void }> = [{ label: 'Master plans', go: () => setPath({}) }];
   if (plan) crumbs.push({ label: plan.name, go: () => setPath({ plan }) });
@@ -92,7 +106,9 @@ export function MasterPlans() {
           </ol>
         </nav>
       )}
-      <Level path={path} setPath={setPath} />
+      <div ref={levelRef}>
+        <Level path={path} setPath={setPath} />
+      </div>
     </div>
   );
 }

@@ -194,6 +194,7 @@ export function PlanInstancesDialog({ iteration, onClose }: { iteration: Iterati
               }}
               isLoading={plans.status === 'loading'}
               isInvalid={planError !== undefined}
+              isRequired
               aria-describedby={planError ? `${planId}-error` : undefined}
               placeholder={plans.status === 'error' ? plans.message : 'Choose a master plan…'}
               menuPortalTarget={document.body}

@@ -8,7 +8,7 @@ import { loadBridge } from '../../shared/forge';
 import { look } from '../../shared/look';
 import { checkIterationId, readRunsheetConfig, type RunsheetMacroConfig } from '../../shared/runsheet-config';
 import { styles } from '../../shared/styles';
-import { AppFrame, ErrorState, LoadingState } from '../../shared/ui';
+import { AppFrame, ErrorState, LiveText, LoadingState } from '../../shared/ui';
 import { useForgeContext } from '../../shared/use-forge-context';
 import * as source from './sources';
 
@@ -131,11 +131,7 @@ function RunsheetSettings({ saved }: { saved: RunsheetMacroConfig | undefined })
   return (
     <form onSubmit={(event) => void save(event)} noValidate aria-label="Runsheet settings">
       {saved && <CurrentSettings saved={saved} migrationId={choice.migrationId} />}
-      {notice && (
-        <p role="status" style={{ ...look.notice, marginTop: 0 }}>
-          {notice}
-        </p>
-      )}
+      <LiveText text={notice} style={{ ...look.notice, marginTop: 0 }} />
       {saveError && <ErrorState message={saveError} />}
       <p style={styles.subtle}>The runsheet on this page follows the iteration you choose; the other settings are optional.</p>
 
@@ -271,7 +267,7 @@ function ChoiceSelect({ id, label, source: from, value, onChange, required, wait
         isInvalid={note !== undefined && (error !== undefined || loaded.status === 'error')}
         placeholder={shownPlaceholder}
         aria-describedby={describedBy}
-        aria-required={required || undefined}
+        isRequired={required}
         autoFocus={autoFocus}
         menuPortalTarget={document.body}
         styles={menuPortal}
@@ -309,9 +305,9 @@ function CurrentSettings({ saved, migrationId }: { saved: RunsheetMacroConfig; m
   ];
   return (
     <section aria-labelledby="current-settings" style={{ ...look.info, marginBottom: token('space.200', '1rem') }} data-testid="current-settings">
-      <h2 id="current-settings" style={{ ...look.sectionTitle, color: 'inherit' }}>
+      <h3 id="current-settings" style={{ ...look.sectionTitle, color: 'inherit' }}>
         Current settings
-      </h2>
+      </h3>
       <dl style={look.definitionList}>
         {rows.map(([term, value]) => (
           <div key={term} style={{ display: 'contents' }}>

@@ -126,7 +126,7 @@ function PhaseSection({ phase, onRecorded }: { phase: PhaseControls; onRecorded:
   return (
     <section aria-label={`Phase ${name}`} data-phase-id={phase.id} data-phase-blocked={phase.blocked} style={look.section}>
       <div style={{ ...look.row, marginBottom: '0.5rem' }}>
-        <h2 style={{ ...look.sectionTitle, margin: 0, fontSize: '1rem' }}>{name}</h2>
+        <h3 style={{ ...look.sectionTitle, margin: 0, fontSize: '1rem' }}>{name}</h3>
         <span style={look.meta}>{phase.sequence.name}</span>
         <StatusLozenge status={phase.status} isBold={false} />
         {phase.blocked ? (

@@ -7,7 +7,7 @@ import { downloadText, fileSlug, toCsv } from '../../shared/csv';
 import { afterPaint, recordPerf } from '../../shared/perf';
 import { StatusLozenge } from '../../shared/status-lozenge';
 import { look } from '../../shared/look';
-import { AppFrame, EmptyState, ErrorState, LoadingState } from '../../shared/ui';
+import { AppFrame, EmptyState, ErrorState, LiveText, LoadingState, useSettledValue } from '../../shared/ui';
 import { useForgeContext } from '../../shared/use-forge-context';
 import { readRunsheetView, type RunsheetView } from './config';
 import { FiltersBar } from './Filters';
@@ -17,6 +17,8 @@ import { RunsheetGrid, type Lookups } from './RunsheetGrid';
 import { useRefreshInterval, useRunsheet, type RunsheetHandle } from './use-runsheet';
 
 const GRID_HEIGHT = '37.5rem';
+/** How long the filters stay still before the number of matching steps is announced. */
+const ANNOUNCE_AFTER_MS = 800;
 
 // The step panel is loaded on first use: the table is on screen sooner.
 const StepView = lazy(() => import('../../shared/step-view/StepView').then((module) => ({ default: module.StepView })));
@@ -133,6 +135,8 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
   }, [matching, lookups, runsheet]);
 
   const stepCount = entries.length;
+  const shownCount = filtered ? `${matching.length} of ${stepCount} steps match these filters` : `${stepCount} steps`;
+  const announcedCount = useSettledValue(shownCount, ANNOUNCE_AFTER_MS);
   const selectedEntry = selectedStepId ? entries.find((entry) => entry.step.id === selectedStepId) : undefined;
 
   return (
@@ -151,15 +155,18 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
           />
           <TimingHeader runsheet={runsheet} />
           <div style={{ ...look.row, justifyContent: 'space-between', marginBottom: '0.5rem' }}>
-            <span role="status" aria-live="polite" style={look.meta} data-testid="shown-count">
-              {filtered ? `${matching.length} of ${stepCount} steps match these filters` : `${stepCount} steps`}
+            <span style={look.meta} data-testid="shown-count">
+              {shownCount}
             </span>
+            {/* Announced once the filters stop changing, not on every keystroke in the search. */}
+            <LiveText text={announcedCount} />
             <Button onClick={exportCsv} isDisabled={matching.length === 0}>
               Export CSV
             </Button>
           </div>
-          <div style={{ display: 'flex', gap: token('space.200', '1rem'), alignItems: 'flex-start' }}>
-            <div style={{ flex: '1 1 0', minWidth: 0 }}>
+          {/* Side by side when both fit; in a narrow frame (or at 400% zoom) the panel goes under the table. */}
+          <div className="umig-split" style={{ display: 'flex', flexWrap: 'wrap', gap: token('space.200', '1rem'), alignItems: 'flex-start' }}>
+            <div style={{ flex: '999 1 0', minWidth: 'min(100%, 30rem)' }}>
               {matching.length === 0 ? (
                 <EmptyState title="No steps match these filters">Change or clear the filters to see steps again.</EmptyState>
               ) : (
@@ -177,9 +184,10 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
             {selectedStepId && (
               <aside
                 aria-label="Step details"
+                className="umig-step-panel"
                 style={{
-                  flex: '0 0 min(30rem, 45%)',
-                  height: GRID_HEIGHT,
+                  flex: '1 1 min(30rem, 100%)',
+                  maxWidth: '100%',
                   overflow: 'auto',
                   boxSizing: 'border-box',
                   padding: token('space.200', '1rem'),

@@ -6,7 +6,7 @@ import { describeError } from '../bridge';
 import { formatFullTime, statusLabel } from '../format';
 import { look } from '../look';
 import { StatusLozenge } from '../status-lozenge';
-import { ErrorState } from '../ui';
+import { ErrorState, LiveText } from '../ui';
 
 type VerdictResult = UmigData<'controls/recordVerdict'>;
 
@@ -103,18 +103,15 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
         onChange={(event) => setComment(event.target.value)}
       />
       <div style={{ ...look.row, marginTop: '0.5rem' }}>
-        <Button appearance="primary" isLoading={busy === 'PASSED'} isDisabled={busy !== null} onClick={() => void record('PASSED')}>
+        {/* The pressed button stays enabled while it loads (aria-disabled), so the focus stays on it. */}
+        <Button appearance="primary" isLoading={busy === 'PASSED'} isDisabled={busy === 'FAILED'} onClick={() => void record('PASSED')}>
           Pass {codeName}
         </Button>
-        <Button appearance="danger" isLoading={busy === 'FAILED'} isDisabled={busy !== null} onClick={() => void record('FAILED')}>
+        <Button appearance="danger" isLoading={busy === 'FAILED'} isDisabled={busy === 'PASSED'} onClick={() => void record('FAILED')}>
           Fail {codeName}
         </Button>
       </div>
-      {done && (
-        <p role="status" style={{ ...look.meta, marginTop: '0.5rem' }}>
-          {done}
-        </p>
-      )}
+      <LiveText text={done} style={{ ...look.meta, marginTop: '0.5rem' }} />
       {error && (
         <div style={{ marginTop: '0.5rem' }}>
           <ErrorState message={error} />

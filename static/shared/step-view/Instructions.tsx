@@ -41,6 +41,8 @@ export function Instructions({ detail, onChanged }: { detail: StepDetail; onChan
   }
 
   async function toggle(instruction: InstructionView, completed: boolean) {
+    // One change at a time per box; the box stays enabled while it is saved, so it keeps the focus.
+    if (pending.has(instruction.id)) return;
     setError(undefined);
     setPending((current) => new Map(current).set(instruction.id, completed));
     try {
@@ -80,7 +82,9 @@ export function Instructions({ detail, onChanged }: { detail: StepDetail; onChan
             <li key={instruction.id} style={{ padding: '0.25rem 0' }} data-instruction-id={instruction.id} data-completed={completed}>
               <Checkbox
                 isChecked={completed}
-                isDisabled={!inProgress || pending.has(instruction.id)}
+                isDisabled={!inProgress}
+                aria-busy={pending.has(instruction.id) || undefined}
+                aria-describedby={reason ? `instructions-reason-${detail.step.id}` : undefined}
                 onChange={(event) => void toggle(instruction, event.target.checked)}
                 label={label}
                 name={`instruction-${instruction.id}`}

@@ -1,5 +1,5 @@
 import Button from '@atlaskit/button/new';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { umig, type StepTransitions, type TransitionOption } from '../api';
 import { describeError, ServiceError } from '../bridge';
 import { look } from '../look';
@@ -39,6 +39,22 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
   const [reason, setReason] = useState('');
   // Cancelling takes the step out of the run: the form also asks to confirm that, not only why.
   const [cancelConfirmed, setCancelConfirmed] = useState(false);
+  const groupRef = useRef<HTMLDivElement>(null);
+  const askRef = useRef<HTMLParagraphElement>(null);
+
+  // The question that opens under the buttons takes the focus: the reason box (autoFocus, with the
+  // question as its description) or, for a confirmation, the question itself.
+  useEffect(() => {
+    if (override?.kind === 'confirmation') askRef.current?.focus();
+  }, [override]);
+
+  /** Back to the button that asked (the form under the buttons closes). */
+  function closeAsk() {
+    const label = override ? `Move to ${override.to.label}` : undefined;
+    setOverride(undefined);
+    const button = [...(groupRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])].find((candidate) => candidate.textContent === label);
+    (button ?? groupRef.current)?.focus();
+  }
 
   if (transitions.transitions.length === 0) return null;
 
@@ -52,6 +68,11 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
         expectedStatus: transitions.status,
         ...extra,
       });
+      // The form's button that was pressed goes away with the form: hold the focus on the group
+      // until the step view, once it has read the step again, puts it on the next move.
+      if (override && groupRef.current?.contains(document.activeElement) && !groupRef.current.firstElementChild?.contains(document.activeElement)) {
+        groupRef.current.focus();
+      }
       setOverride(undefined);
       setReason('');
       const code = transitions.code ?? 'The step';
@@ -77,7 +98,7 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
   const cancelling = override?.to.status === 'CANCELLED' && override.kind === 'reason';
 
   return (
-    <div role="group" aria-label="Change status">
+    <div role="group" aria-label="Change status" ref={groupRef} tabIndex={-1}>
       <div style={look.row}>
         {transitions.transitions.map((option) => {
           const hardBlocked = option.blocked !== null && !option.blocked.overridable;
@@ -85,7 +106,8 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
             <Button
               key={option.status}
               appearance={option.status === 'COMPLETED' ? 'primary' : option.status === 'FAILED' ? 'danger' : 'default'}
-              isDisabled={busy !== null || hardBlocked}
+              // The pressed button stays enabled (loading, aria-disabled) so it keeps the focus.
+              isDisabled={(busy !== null && busy !== option.status) || hardBlocked}
               isLoading={busy === option.status}
               onClick={() => {
                 // Blocked, Failed and Cancelled ask first. Whether instructions are still open is the
@@ -112,6 +134,12 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
         <form
           style={{ ...look.card, marginTop: '0.5rem' }}
           aria-label={override.kind === 'override' ? 'Override' : override.kind === 'reason' ? 'Reason' : 'Confirm'}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && busy === null) {
+              event.preventDefault();
+              closeAsk();
+            }
+          }}
           onSubmit={(event) => {
             event.preventDefault();
             if (override.kind === 'override') void move(override.to, { overrideReason: reason.trim() });
@@ -119,7 +147,7 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
             else void move(override.to, { confirmOpenInstructions: true });
           }}
         >
-          <p role="alert" style={{ marginTop: 0 }}>
+          <p ref={askRef} id={`${id}-ask`} tabIndex={-1} style={{ marginTop: 0 }}>
             {override.message}
           </p>
           {override.kind !== 'confirmation' && (
@@ -133,6 +161,7 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
                 value={reason}
                 onChange={(event) => setReason(event.target.value)}
                 aria-invalid={reason.length > 2000}
+                aria-describedby={`${id}-ask`}
                 autoFocus
                 required
               />
@@ -154,7 +183,9 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
               type="submit"
               appearance={override.to.status === 'CANCELLED' || override.to.status === 'FAILED' ? 'danger' : 'warning'}
               isDisabled={
-                busy !== null || (override.kind !== 'confirmation' && (reason.trim() === '' || reason.length > 2000)) || (cancelling && !cancelConfirmed)
+                (busy !== null && busy !== override.to.status) ||
+                (override.kind !== 'confirmation' && (reason.trim() === '' || reason.length > 2000)) ||
+                (cancelling && !cancelConfirmed)
               }
               isLoading={busy === override.to.status}
             >
@@ -166,7 +197,7 @@ export function StatusControl({ transitions, onChanged }: { transitions: StepTra
                     ? `Cancel ${transitions.code ?? 'the step'}`
                     : `Move to ${override.to.label}`}
             </Button>
-            <Button appearance="subtle" onClick={() => setOverride(undefined)}>
+            <Button appearance="subtle" onClick={closeAsk}>
               {cancelling ? 'Keep the step' : 'Cancel'}
             </Button>
           </div>

@@ -6,7 +6,7 @@ import { ControlCard } from '../controls/ControlCard';
 import { formatFullTime, formatMinutes, statusLabel } from '../format';
 import { look } from '../look';
 import { StatusLozenge } from '../status-lozenge';
-import { ErrorState, LoadingState } from '../ui';
+import { ErrorState, LiveText, LoadingState } from '../ui';
 import { Comments } from './Comments';
 import { History } from './History';
 import { Instructions } from './Instructions';
@@ -32,6 +32,8 @@ export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps)
   const { state, reload, reloadError } = useStep(stepId);
   const [announcement, setAnnouncement] = useState<string>();
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const articleRef = useRef<HTMLElement>(null);
+  const focusAfterMove = useRef(false);
 
   // Several ticks in a row cause one read of the step, not one each.
   const reloadTimer = useRef<number | undefined>(undefined);
@@ -50,6 +52,16 @@ export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps)
     if (ready && onClose) headingRef.current?.focus();
   }, [ready, onClose, stepId]);
 
+  // After a status move the buttons are drawn again from the new transitions, and the pressed one
+  // may be gone: once the step is read again the focus goes to the first move now offered (where
+  // the pressed one was), or to the step's heading when there is none.
+  useEffect(() => {
+    if (!focusAfterMove.current || state.status !== 'ready' || state.reloading) return;
+    focusAfterMove.current = false;
+    const next = articleRef.current?.querySelector<HTMLElement>('[role="group"][aria-label="Change status"] button:not([disabled])');
+    (next ?? headingRef.current)?.focus();
+  }, [state]);
+
   if (state.status === 'loading') return <LoadingState label="Loading the step…" />;
   if (state.status === 'error') {
     return (
@@ -64,12 +76,12 @@ export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps)
   const title = [step.code, step.name].filter(Boolean).join(' ') || 'Step';
 
   return (
-    <article aria-label={`Step ${step.code ?? step.name ?? ''}`.trim()} data-step-id={step.id} data-step-status={step.status.name}>
+    <article ref={articleRef} aria-label={`Step ${step.code ?? step.name ?? ''}`.trim()} data-step-id={step.id} data-step-status={step.status.name}>
       <header style={{ ...look.row, justifyContent: 'space-between', marginBottom: '0.75rem' }}>
         <div style={look.row}>
-          <h2 ref={headingRef} tabIndex={-1} style={{ margin: 0, fontSize: '1.125rem' }}>
+          <h3 ref={headingRef} tabIndex={-1} style={{ margin: 0, fontSize: '1.125rem' }}>
             {title}
-          </h2>
+          </h3>
           <StatusLozenge status={step.status} />
           {state.reloading && <Spinner size="small" label="Refreshing" />}
         </div>
@@ -80,9 +92,7 @@ export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps)
           {`Why ${statusLabel(step.status.name).toLowerCase()}: ${step.statusReason}`}
         </p>
       )}
-      <p role="status" aria-live="polite" style={announcement ? look.info : look.visuallyHidden}>
-        {announcement}
-      </p>
+      <LiveText text={announcement} style={look.info} />
       {reloadError && <ErrorState message={reloadError} />}
 
       {transitions.transitions.length > 0 && (
@@ -91,6 +101,7 @@ export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps)
             transitions={transitions}
             onChanged={(message) => {
               setAnnouncement(message);
+              focusAfterMove.current = true;
               changed();
             }}
           />
@@ -135,7 +146,7 @@ function CloseButton({ onClose }: { onClose: () => void }) {
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <section style={look.section} aria-label={title.replace(/ \(.*\)$/, '')}>
-      <h3 style={look.sectionTitle}>{title}</h3>
+      <h4 style={look.sectionTitle}>{title}</h4>
       {children}
     </section>
   );
