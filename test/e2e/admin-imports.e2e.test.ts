@@ -2,7 +2,10 @@
  * The Imports section of the administration page in a real browser, on the local host with the
  * small demo: the ADMIN demo user uploads a small JSON import (the worked example of
  * 'imports/templates', pointed at a phase and a team of the demo plan), reads the report and the
- * VALIDATED status, promotes it and sees PROMOTED. Screenshot in test/e2e/artifacts/.
+ * VALIDATED status, promotes it (through the service's preview) and sees PROMOTED; then, with
+ * "create what is missing", an import naming a new sequence, phase, team and step type shows what
+ * it would create, the promotion preview, and a rollback that asks first. Screenshots in
+ * test/e2e/artifacts/.
  */
 
 import { mkdir } from 'node:fs/promises';
@@ -120,6 +123,9 @@ describe('UMIG administration: imports', () => {
     await expect(frame.getByTestId('imports-status').textContent()).resolves.toBe('Import uploaded: VALIDATED.');
 
     await batch.getByRole('button', { name: 'Promote', exact: true }).click();
+    const preview = frame.getByRole('dialog', { name: 'Promote this import?' });
+    await expect(preview.getByTestId('import-preview-counts').textContent()).resolves.toBe('1 step(s) created, 0 updated, 0 unchanged.');
+    await preview.getByRole('button', { name: 'Promote now' }).click();
     await frame.locator('[data-testid="import-status"][data-status="PROMOTED"]').waitFor({ timeout: 30_000 });
     await expect(frame.getByTestId('imports-status').textContent()).resolves.toBe('Import promoted: PROMOTED.');
     await expect(batch.getByRole('button', { name: 'Rollback', exact: true }).isEnabled()).resolves.toBe(true);
@@ -131,5 +137,71 @@ describe('UMIG administration: imports', () => {
 
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'admin-imports-page.png'), fullPage: true });
     await page.locator('[data-testid="frame-umig-admin"]').screenshot({ path: path.join(ARTIFACTS_DIR, 'admin-imports.png') });
+  }, 180_000);
+
+  test('"create what is missing": the report lists what would be created, promote shows the preview, rollback asks first', async () => {
+    const plans = await callAsAdmin<Named[]>('admin/masterPlans/list', {});
+    const plan = plans[0]!;
+    const content = JSON.stringify({
+      format: 'umig-master-plan',
+      version: 1,
+      steps: [
+        {
+          code: 'ZZE-010',
+          name: 'Step in a phase the import creates',
+          phase: 'Browser sequence / Browser phase',
+          ownerTeam: 'Browser Team',
+          instructions: [{ text: 'Tick me' }],
+        },
+      ],
+    });
+    const { page, frame } = await openAdmin();
+    await frame.getByRole('navigation', { name: 'Administration sections' }).getByRole('button', { name: 'Imports', exact: true }).click();
+    await frame.getByRole('heading', { name: 'Imports', exact: true }).waitFor({ timeout: 30_000 });
+    const planInput = frame.getByRole('combobox', { name: 'Master plan', exact: true });
+    await planInput.click();
+    await planInput.fill(plan.name);
+    await frame.getByRole('option', { name: plan.name }).first().click();
+    await frame.getByLabel('Files (one .json, or the two .csv files)').setInputFiles({ name: 'create.json', mimeType: 'application/json', buffer: Buffer.from(content, 'utf8') });
+    await frame.getByRole('checkbox', { name: 'Create what is missing (sequences, phases, teams, step types)' }).check();
+    await frame.getByRole('button', { name: 'Upload and check' }).click();
+
+    await frame.locator('[data-testid="import-status"][data-status="VALIDATED"]').waitFor({ timeout: 30_000 });
+    const creates = frame.getByRole('region', { name: 'Will be created when promoted' });
+    await expect(creates.getByRole('listitem').allTextContents()).resolves.toEqual([
+      'Step type ZZE',
+      'Team Browser Team',
+      expect.stringMatching(/^Sequence Browser sequence \(order \d+\)$/),
+      'Phase Browser sequence / Browser phase (order 1)',
+    ]);
+    // Nothing exists before the promotion.
+    const teamsBefore = await callAsAdmin<Named[]>('admin/teams/list', {});
+    expect(teamsBefore.map((team) => team.name)).not.toContain('Browser Team');
+
+    const batch = frame.getByTestId('import-batch');
+    await batch.getByRole('button', { name: 'Promote', exact: true }).click();
+    const preview = frame.getByRole('dialog', { name: 'Promote this import?' });
+    await expect(preview.getByTestId('import-preview-counts').textContent()).resolves.toBe('1 step(s) created, 0 updated, 0 unchanged.');
+    await expect(preview.getByRole('list', { name: 'Created first' }).getByRole('listitem').count()).resolves.toBe(4);
+    await preview.getByRole('table', { name: 'Steps the promotion writes' }).getByRole('row', { name: /ZZE-010.*Created/ }).waitFor();
+    await page.locator('[data-testid="frame-umig-admin"]').screenshot({ path: path.join(ARTIFACTS_DIR, 'admin-imports-preview.png') });
+    await preview.getByRole('button', { name: 'Promote now' }).click();
+    await frame.locator('[data-testid="import-status"][data-status="PROMOTED"]').waitFor({ timeout: 30_000 });
+    await frame.getByRole('region', { name: 'Created by this import' }).waitFor();
+    const teamsAfter = await callAsAdmin<Named[]>('admin/teams/list', {});
+    expect(teamsAfter.map((team) => team.name)).toContain('Browser Team');
+
+    // Rollback asks first; Cancel leaves the import promoted.
+    await batch.getByRole('button', { name: 'Rollback', exact: true }).click();
+    const confirm = frame.getByRole('dialog', { name: 'Roll back this import?' });
+    await confirm.getByText('Team Browser Team').waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect(frame.getByTestId('import-status').getAttribute('data-status')).resolves.toBe('PROMOTED');
+    await batch.getByRole('button', { name: 'Rollback', exact: true }).click();
+    await frame.getByRole('dialog', { name: 'Roll back this import?' }).getByRole('button', { name: 'Roll back now' }).click();
+    await frame.locator('[data-testid="import-status"][data-status="ROLLED_BACK"]').waitFor({ timeout: 30_000 });
+    const teamsRolledBack = await callAsAdmin<Named[]>('admin/teams/list', {});
+    expect(teamsRolledBack.map((team) => team.name)).not.toContain('Browser Team');
   }, 180_000);
 });

@@ -1,4 +1,5 @@
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
 import ProgressBar from '@atlaskit/progress-bar';
 import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
@@ -10,6 +11,7 @@ import { umig, type UmigData, type UmigPayload } from '../../shared/api';
 import { look } from '../../shared/look';
 import { uploadInParts } from '../../shared/upload-parts';
 import { downloadText, extraStyles as styles, menuPortal, StatusText, timeText } from './admin-extras';
+import { CreatesList, PromoteDialog, RollbackDialog } from './ImportDialogs';
 
 /**
  * Imports of master plan steps (docs/import-format.md): pick a plan, download the templates,
@@ -60,6 +62,7 @@ export function Imports() {
   const [planId, setPlanId] = useState<string | null>(null);
   const [files, setFiles] = useState<File[]>([]);
   const [chunkSize, setChunkSize] = useState('');
+  const [createMissing, setCreateMissing] = useState(false);
   const [templates, setTemplates] = useState<Templates>();
   const [batch, setBatch] = useState<ImportView>();
   const [recent, setRecent] = useState<ImportList>();
@@ -157,7 +160,13 @@ export function Imports() {
           part: (payload) => umig('imports/uploads/part', payload),
           finish: (payload) => umig('imports/uploads/finish', payload),
         },
-        { masterPlanId, format: format.format, files: contents, ...(chunk !== undefined ? { chunkSize: chunk } : {}) },
+        {
+          masterPlanId,
+          format: format.format,
+          files: contents,
+          ...(chunk !== undefined ? { chunkSize: chunk } : {}),
+          ...(createMissing ? { createMissing: true } : {}),
+        },
         (sent, total) => setStatus(`Sending the files: ${Math.round((sent / Math.max(total, 1)) * 100)}%…`),
       );
     });
@@ -246,6 +255,15 @@ export function Imports() {
             style={{ ...look.textarea, minHeight: 0, maxWidth: '10rem' }}
           />
         </div>
+        <div style={styles.field}>
+          <Checkbox
+            label="Create what is missing (sequences, phases, teams, step types)"
+            name="import-create-missing"
+            isChecked={createMissing}
+            onChange={(event) => setCreateMissing(event.target.checked)}
+          />
+          <span style={look.meta}>The check lists what would be created; nothing is created before you promote, and a rollback removes it again.</span>
+        </div>
         <Button type="submit" appearance="primary" isLoading={busy === 'upload'} isDisabled={busy !== undefined && busy !== 'upload'}>
           Upload and check
         </Button>
@@ -309,6 +327,7 @@ function BatchPanel({
   run: (action: Action, call: () => Promise<ImportView>) => Promise<void>;
 }) {
   const batchId = batch.batchId;
+  const [confirming, setConfirming] = useState<'promote' | 'rollback'>();
   const changes = batch.changes ? Object.entries(batch.changes).filter(([, value]) => typeof value === 'number' && value > 0) : [];
   return (
     <section aria-label="Import batch" data-testid="import-batch" style={styles.panel}>
@@ -403,7 +422,7 @@ function BatchPanel({
           appearance={batch.next === 'promote' ? 'primary' : 'default'}
           isDisabled={batch.next !== 'promote' || busy !== undefined}
           isLoading={busy === 'promote'}
-          onClick={() => void run('promote', () => umig('imports/promote', { batchId }))}
+          onClick={() => setConfirming('promote')}
         >
           Promote
         </Button>
@@ -411,7 +430,7 @@ function BatchPanel({
           appearance={batch.next === 'rollback' ? 'warning' : 'default'}
           isDisabled={batch.next !== 'rollback' || busy !== undefined}
           isLoading={busy === 'rollback'}
-          onClick={() => void run('rollback', () => umig('imports/rollback', { batchId }))}
+          onClick={() => setConfirming('rollback')}
         >
           Rollback
         </Button>
@@ -419,6 +438,27 @@ function BatchPanel({
           Refresh
         </Button>
       </div>
+
+      {confirming === 'promote' && (
+        <PromoteDialog
+          batchId={batchId}
+          onClose={() => setConfirming(undefined)}
+          onConfirm={() => {
+            setConfirming(undefined);
+            void run('promote', () => umig('imports/promote', { batchId }));
+          }}
+        />
+      )}
+      {confirming === 'rollback' && (
+        <RollbackDialog
+          batch={batch}
+          onClose={() => setConfirming(undefined)}
+          onConfirm={() => {
+            setConfirming(undefined);
+            void run('rollback', () => umig('imports/rollback', { batchId }));
+          }}
+        />
+      )}
 
       <h4 style={styles.subheading}>Validation report</h4>
       {batch.report.length === 0 ? (
@@ -438,6 +478,7 @@ function BatchPanel({
           ]}
         />
       )}
+      <CreatesList batch={batch} />
     </section>
   );
 }
