@@ -1,5 +1,6 @@
 import { umig, type UmigData, type UmigFunction, type UmigPayload } from './api';
 import { ServiceError, describeError } from './bridge';
+import { readAllPages } from './paging';
 
 /**
  * The admin engine's resolvers as the admin page uses them: 'admin/<entity>/list|get|create|update|delete'
@@ -45,7 +46,7 @@ export type RowId = string | number;
 const call = umig as unknown as (functionKey: string, payload?: unknown) => Promise<unknown>;
 
 export function adminList<K extends AdminEntityKey>(entity: K, filter?: AdminListFilter<K>): Promise<Array<AdminRow<K>>> {
-  return call(`admin/${entity}/list`, filter ?? {}) as Promise<Array<AdminRow<K>>>;
+  return readAllPages((page) => call(`admin/${entity}/list`, { ...(filter ?? {}), ...page }) as Promise<Array<AdminRow<K>>>);
 }
 
 export function adminGet<K extends AdminEntityKey>(entity: K, id: AdminId<K>): Promise<AdminRow<K>> {
@@ -68,7 +69,7 @@ export function adminDelete<K extends AdminEntityKey>(
 }
 
 export function linkList<L extends AdminLinkKey>(link: L, filter: Partial<AdminLinkKeys<L>>): Promise<Array<AdminLinkRow<L>>> {
-  return call(`admin/${link}/list`, filter) as Promise<Array<AdminLinkRow<L>>>;
+  return readAllPages((page) => call(`admin/${link}/list`, { ...filter, ...page }) as Promise<Array<AdminLinkRow<L>>>);
 }
 
 export function linkAdd<L extends AdminLinkKey>(link: L, keys: AdminLinkKeys<L>): Promise<{ changed: boolean }> {

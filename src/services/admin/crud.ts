@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { DbOrTx, Tx } from '../../db/client';
 import { canManagePlans, canManageReferenceData, isAdministrator, type Actor } from '../../domain/access/permissions';
 import { domainError } from '../../domain/errors';
+import { clampPage } from '../../domain/paging';
+import { pageShape } from '../paging';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import type { Concurrency } from './concurrency';
@@ -159,7 +161,8 @@ export function defineEntity<
 
   // ----- payload schemas
 
-  const listInput = config.list?.input ?? (z.strictObject({}) as unknown as z.ZodObject<ListShape, z.core.$strict>);
+  // Every list is paged: at most LIST_PAGE_MAX rows, `limit` clamped to it (src/domain/paging.ts).
+  const listInput = (config.list?.input ?? (z.strictObject({}) as unknown as z.ZodObject<ListShape, z.core.$strict>)).extend(pageShape);
   const getInput = z.strictObject({ id: config.id.schema });
   const createInput = config.create;
   const updateInput = z
@@ -310,7 +313,15 @@ export function defineEntity<
 
   async function list(ctx: ServiceContext, input: z.output<typeof listInput>): Promise<View[]> {
     authorizeRead(ctx.actor);
-    const rows = await selectRows(ctx.db, config.list?.where(input));
+    const page = clampPage(input as { limit?: number; offset?: number });
+    // The key breaks ties, so consecutive pages neither repeat nor skip a row.
+    const rows = (await ctx.db
+      .select()
+      .from(source)
+      .where(config.list?.where(input as z.output<z.ZodObject<ListShape>>))
+      .orderBy(...config.orderBy, idColumn)
+      .limit(page.limit)
+      .offset(page.offset)) as RowOf<T>[];
     return views(ctx.db, rows, ctx.actor);
   }
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { canManagePlans, canManageReferenceData, type Actor } from '../../domain/access/permissions';
 import { domainError } from '../../domain/errors';
+import { clampPage } from '../../domain/paging';
+import { pageShape } from '../paging';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import { describeKey, plain, type EntityHandle, type ManageAccess, type Plain } from './crud';
@@ -59,9 +61,12 @@ export function defineLink<T extends PgTable, KeyShape extends z.ZodRawShape, Ex
   const extraShape = (config.extra?.shape ?? {}) as ExtraShape;
   const addInput = z.strictObject({ ...config.keys.shape, ...extraShape });
   const removeInput = config.keys;
-  const listInput = config.keys.partial().refine((input) => Object.values(input).some((value) => value !== undefined), {
-    message: `Send ${left.prop} or ${right.prop} to list by.`,
-  });
+  const listInput = config.keys
+    .partial()
+    .extend(pageShape)
+    .refine((input) => [left.prop, right.prop].some((prop) => (input as Record<string, unknown>)[prop] !== undefined), {
+      message: `Send ${left.prop} or ${right.prop} to list by.`,
+    });
 
   function authorize(actor: Actor): void {
     if (!MAY_MANAGE[config.manage](actor)) throw domainError('FORBIDDEN', `Only administrators can change ${plural}.`);
@@ -159,12 +164,15 @@ export function defineLink<T extends PgTable, KeyShape extends z.ZodRawShape, Ex
   /** Every known user may list links, like the entities they join. */
   async function list(ctx: ServiceContext, input: z.output<typeof listInput>): Promise<Array<Plain<T['$inferSelect']>>> {
     const payload = input as Record<string, unknown>;
+    const page = clampPage(input as { limit?: number; offset?: number });
     const conditions = [left, right].filter((end) => payload[end.prop] !== undefined).map((end) => eq(columnOf(table, end.prop), payload[end.prop]));
     const rows = (await ctx.db
       .select()
       .from(source)
       .where(and(...conditions))
-      .orderBy(leftColumn, rightColumn)) as Array<Record<string, unknown>>;
+      .orderBy(leftColumn, rightColumn)
+      .limit(page.limit)
+      .offset(page.offset)) as Array<Record<string, unknown>>;
     return rows.map((row) => plain(row) as Plain<T['$inferSelect']>);
   }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isAdministrator } from '../../domain/access/permissions';
 import { domainError } from '../../domain/errors';
+import { clampPage } from '../../domain/paging';
+import { pageShape } from '../paging';
 import type { ServiceContext } from '../context';
 import { isKnownSetting, isPublicSetting } from './keys';
 import { getConfig, listSettings, type SettingRow } from './settings';
@@ -35,7 +37,7 @@ export async function getSetting(ctx: ServiceContext, input: GetSettingInput): P
   return { key: input.key, value };
 }
 
-export const listSettingsInput = z.strictObject({ environmentCode: environmentCode.optional() }).optional();
+export const listSettingsInput = z.strictObject({ environmentCode: environmentCode.optional(), ...pageShape }).optional();
 export type ListSettingsInput = z.output<typeof listSettingsInput>;
 
 export interface SettingListEntry extends SettingRow {
@@ -47,6 +49,6 @@ export interface SettingListEntry extends SettingRow {
 /** Every stored setting with its raw text, type and pattern, for the admin screen. */
 export async function listConfiguration(ctx: ServiceContext, input: ListSettingsInput): Promise<SettingListEntry[]> {
   if (!isAdministrator(ctx.actor)) throw domainError('FORBIDDEN', 'Only administrators can list the system settings.');
-  const rows = await listSettings(ctx.db, input?.environmentCode);
+  const rows = await listSettings(ctx.db, input?.environmentCode, clampPage(input));
   return rows.map((row) => ({ ...row, isKnown: isKnownSetting(row.key), isPublic: isPublicSetting(row.key) }));
 }

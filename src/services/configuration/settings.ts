@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { environments, systemConfiguration } from '../../db/schema';
 import { domainError } from '../../domain/errors';
+import { clampPage } from '../../domain/paging';
 import { isKnownSetting, KNOWN_SETTINGS, type KnownSettingKey, type KnownSettingValue, SYSTEM_ENVIRONMENT_CODE } from './keys';
 import { type ConfigValue, validateConfigValue } from './values';
 
@@ -206,8 +207,8 @@ export interface SettingRow {
   updatedAt: Date | null;
 }
 
-/** Every stored setting, SYSTEM first, then by environment code and key. */
-export async function listSettings(db: DbOrTx, environmentCode?: string): Promise<SettingRow[]> {
+/** Every stored setting (a page of them), SYSTEM first, then by environment code and key. */
+export async function listSettings(db: DbOrTx, environmentCode?: string, page: { limit: number; offset: number } = clampPage(undefined)): Promise<SettingRow[]> {
   const rows = await db
     .select({
       environmentCode: environments.code,
@@ -225,9 +226,8 @@ export async function listSettings(db: DbOrTx, environmentCode?: string): Promis
     .from(systemConfiguration)
     .innerJoin(environments, eq(environments.id, systemConfiguration.environmentId))
     .where(environmentCode === undefined ? undefined : eq(environments.code, environmentCode))
-    .orderBy(asc(environments.code), asc(systemConfiguration.key));
-  const system = (row: { environmentCode: string | null }) => (row.environmentCode === SYSTEM_ENVIRONMENT_CODE ? 0 : 1);
-  return rows
-    .map((row) => ({ ...row, dataType: row.dataType ?? 'STRING', isActive: row.isActive !== false, isSystemManaged: row.isSystemManaged === true }))
-    .sort((a, b) => system(a) - system(b));
+    .orderBy(sql`${environments.code} = ${SYSTEM_ENVIRONMENT_CODE} desc`, asc(environments.code), asc(systemConfiguration.key), asc(systemConfiguration.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  return rows.map((row) => ({ ...row, dataType: row.dataType ?? 'STRING', isActive: row.isActive !== false, isSystemManaged: row.isSystemManaged === true }));
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { LIST_PAGE_MAX } from '../../domain/paging';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { queryRows } from '../../db/query';
@@ -98,7 +99,8 @@ function expressionOf(text: string) {
 }
 
 async function scheduleViews(db: Db, where?: ReturnType<typeof eq>): Promise<ScheduleView[]> {
-  const rows = await db.select().from(importSchedules).where(where).orderBy(desc(importSchedules.createdDate), desc(importSchedules.id));
+  // The newest LIST_PAGE_MAX schedules at most (src/domain/paging.ts).
+  const rows = await db.select().from(importSchedules).where(where).orderBy(desc(importSchedules.createdDate), desc(importSchedules.id)).limit(LIST_PAGE_MAX);
   if (rows.length === 0) return [];
   const runs = await db
     .select()

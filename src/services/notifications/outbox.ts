@@ -1,4 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { LIST_PAGE_MAX, clampPage } from '../../domain/paging';
+import { pageShape } from '../paging';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
 import { queryRows } from '../../db/query';
@@ -141,7 +143,7 @@ export async function deliverOutbox(db: DbOrTx, transport: EmailTransport, optio
 export const listOutboxInput = z
   .strictObject({
     status: z.enum(OUTBOX_STATUSES).optional(),
-    limit: z.number().int().min(1).max(500).optional(),
+    ...pageShape,
   })
   .optional();
 export type ListOutboxInput = z.output<typeof listOutboxInput>;
@@ -182,7 +184,8 @@ export async function listOutbox(ctx: ServiceContext, input: ListOutboxInput): P
     .from(emailOutbox)
     .where(input?.status ? eq(emailOutbox.status, input.status) : undefined)
     .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
-    .limit(input?.limit ?? 100);
+    .limit(Math.min(input?.limit ?? 100, LIST_PAGE_MAX))
+    .offset(clampPage(input).offset);
 }
 
 export const retryOutboxInput = z.strictObject({ id: z.uuid() });

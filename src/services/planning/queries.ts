@@ -2,6 +2,8 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { iterations, migrations, planInstances, sequenceInstances, statuses } from '../../db/schema';
 import { domainError } from '../../domain/errors';
+import { clampPage } from '../../domain/paging';
+import { pageShape } from '../paging';
 import type { ServiceContext } from '../context';
 
 export interface StatusView {
@@ -12,10 +14,11 @@ export interface StatusView {
 
 const statusView = { id: statuses.id, name: statuses.name, color: statuses.color };
 
-export const listMigrationsInput = z.strictObject({});
+export const listMigrationsInput = z.strictObject({ ...pageShape });
 
 /** The migrations a page editor can pick from, newest first by start date. */
-export async function listMigrations(ctx: ServiceContext, _input: z.output<typeof listMigrationsInput>) {
+export async function listMigrations(ctx: ServiceContext, input: z.output<typeof listMigrationsInput>) {
+  const page = clampPage(input);
   return ctx.db
     .select({
       id: migrations.id,
@@ -29,12 +32,15 @@ export async function listMigrations(ctx: ServiceContext, _input: z.output<typeo
     })
     .from(migrations)
     .innerJoin(statuses, eq(statuses.id, migrations.statusId))
-    .orderBy(sql`${migrations.startDate} desc nulls last`, asc(migrations.name));
+    .orderBy(sql`${migrations.startDate} desc nulls last`, asc(migrations.name), asc(migrations.id))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
-export const listIterationsInput = z.strictObject({ migrationId: z.uuid() });
+export const listIterationsInput = z.strictObject({ migrationId: z.uuid(), ...pageShape });
 
 export async function listIterations(ctx: ServiceContext, input: z.output<typeof listIterationsInput>) {
+  const page = clampPage(input);
   return ctx.db
     .select({
       id: iterations.id,
@@ -51,17 +57,21 @@ export async function listIterations(ctx: ServiceContext, input: z.output<typeof
     .from(iterations)
     .innerJoin(statuses, eq(statuses.id, iterations.statusId))
     .where(eq(iterations.migrationId, input.migrationId))
-    .orderBy(sql`${iterations.startDate} asc nulls last`, asc(iterations.name));
+    .orderBy(sql`${iterations.startDate} asc nulls last`, asc(iterations.name), asc(iterations.id))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
 export const listPlanInstancesInput = z.strictObject({
   iterationId: z.uuid(),
   /** Archived runs are left out unless asked for (the administration page asks; the pickers do not). */
   includeArchived: z.boolean().optional(),
+  ...pageShape,
 });
 
 export async function listPlanInstances(ctx: ServiceContext, input: z.output<typeof listPlanInstancesInput>) {
   const inIteration = eq(planInstances.iterationId, input.iterationId);
+  const page = clampPage(input);
   return ctx.db
     .select({
       id: planInstances.id,
@@ -79,10 +89,12 @@ export async function listPlanInstances(ctx: ServiceContext, input: z.output<typ
     .from(planInstances)
     .innerJoin(statuses, eq(statuses.id, planInstances.statusId))
     .where(input.includeArchived ? inIteration : and(inIteration, isNull(planInstances.archivedAt)))
-    .orderBy(asc(planInstances.createdAt));
+    .orderBy(asc(planInstances.createdAt), asc(planInstances.id))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
-export const listPlanSequencesInput = z.strictObject({ planInstanceId: z.uuid() });
+export const listPlanSequencesInput = z.strictObject({ planInstanceId: z.uuid(), ...pageShape });
 
 /** The sequences of one plan instance, in runsheet order: the runsheet macro's sequence choices. */
 export async function listPlanSequences(ctx: ServiceContext, input: z.output<typeof listPlanSequencesInput>) {
@@ -94,7 +106,9 @@ export async function listPlanSequences(ctx: ServiceContext, input: z.output<typ
         .select({ id: sequenceInstances.id, name: sequenceInstances.name, order: sequenceInstances.order })
         .from(sequenceInstances)
         .where(eq(sequenceInstances.planId, input.planInstanceId))
-        .orderBy(sql`${sequenceInstances.order} asc nulls last`, asc(sequenceInstances.id));
+        .orderBy(sql`${sequenceInstances.order} asc nulls last`, asc(sequenceInstances.id))
+        .limit(clampPage(input).limit)
+        .offset(clampPage(input).offset);
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

@@ -10,6 +10,7 @@ import { ProblemMessage, capitalize } from '../../shared/admin-dialogs';
 import { labelOf, optionCache, useOptions, type Option } from '../../shared/admin-options';
 import { AdminTable } from '../../shared/admin-table';
 import { umig } from '../../shared/api';
+import { readAllPages } from '../../shared/paging';
 import { formatFullTime } from '../../shared/format';
 import { look } from '../../shared/look';
 import { StatusLozenge } from '../../shared/status-lozenge';
@@ -59,7 +60,7 @@ export function PlanInstancesDialog({ iteration, onClose }: { iteration: Iterati
 
   const load = useCallback(async () => {
     try {
-      setInstances(await umig('planInstances/list', { iterationId: iteration.id, includeArchived: true }));
+      setInstances(await readAllPages((page) => umig('planInstances/list', { iterationId: iteration.id, includeArchived: true, ...page })));
       setLoadProblem(undefined);
     } catch (error) {
       setLoadProblem(readProblem(error));

@@ -1,6 +1,7 @@
 import { adminList } from '../../shared/admin-api';
 import type { OptionSource } from '../../shared/admin-options';
 import { umig } from '../../shared/api';
+import { readAllPages } from '../../shared/paging';
 
 /**
  * The cascading choices of the runsheet settings: migration > iteration > plan instance >
@@ -13,7 +14,7 @@ const dateRange = (start: string | null, end: string | null) => (start ? ` (${st
 export const migrations: OptionSource = {
   key: 'migrations/list',
   entities: [],
-  load: async () => (await umig('migrations/list', {})).map((migration) => ({ value: migration.id, label: `${migration.name}${dateRange(migration.startDate, migration.endDate)}` })),
+  load: async () => (await readAllPages((page) => umig('migrations/list', page))).map((migration) => ({ value: migration.id, label: `${migration.name}${dateRange(migration.startDate, migration.endDate)}` })),
 };
 
 export function iterationsOf(migrationId: string): OptionSource {
@@ -21,7 +22,7 @@ export function iterationsOf(migrationId: string): OptionSource {
     key: `iterations/list?migrationId=${migrationId}`,
     entities: [],
     load: async () =>
-      (await umig('iterations/list', { migrationId })).map((iteration) => ({
+      (await readAllPages((page) => umig('iterations/list', { migrationId, ...page }))).map((iteration) => ({
         value: iteration.id,
         label: `${iteration.name}${dateRange(iteration.startDate, iteration.endDate)}`,
       })),
@@ -32,7 +33,7 @@ export function planInstancesOf(iterationId: string): OptionSource {
   return {
     key: `planInstances/list?iterationId=${iterationId}`,
     entities: [],
-    load: async () => (await umig('planInstances/list', { iterationId })).map((plan) => ({ value: plan.id, label: plan.name ?? 'Plan instance' })),
+    load: async () => (await readAllPages((page) => umig('planInstances/list', { iterationId, ...page }))).map((plan) => ({ value: plan.id, label: plan.name ?? 'Plan instance' })),
   };
 }
 
@@ -41,7 +42,7 @@ export function sequencesOf(planInstanceId: string): OptionSource {
     key: `planInstances/sequences?planInstanceId=${planInstanceId}`,
     entities: [],
     load: async () =>
-      (await umig('planInstances/sequences', { planInstanceId })).map((sequence) => ({
+      (await readAllPages((page) => umig('planInstances/sequences', { planInstanceId, ...page }))).map((sequence) => ({
         value: sequence.id,
         label: sequence.name ?? `Sequence ${sequence.order ?? ''}`.trim(),
       })),
