@@ -1,4 +1,5 @@
 import type { Definitions } from '../../src/resolvers';
+import type { RunsheetChangesView, RunsheetView } from '../../src/resolvers/runsheet-wire';
 import { createServiceClient, forgeTransport } from './bridge';
 import { withSelfRegistration } from './self-registration';
 
@@ -20,8 +21,9 @@ export type UmigData<K extends UmigFunction> = ReturnType<Definitions[K]> extend
 export type UmigPayload<K extends UmigFunction> = Parameters<Definitions[K]>[0];
 
 // The shapes the apps render, derived from the resolvers' answers rather than restated.
-export type Runsheet = UmigData<'runsheet/get'>;
-export type RunsheetChanges = UmigData<'runsheet/changesSince'>;
+// The runsheet and its changes as decoded by runsheet-client.ts (they travel compact).
+export type Runsheet = RunsheetView;
+export type RunsheetChanges = RunsheetChangesView;
 export type RunsheetPlan = Runsheet['planInstances'][number];
 export type RunsheetSequence = RunsheetPlan['sequences'][number];
 export type RunsheetPhase = RunsheetSequence['phases'][number];

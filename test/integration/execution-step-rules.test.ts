@@ -13,6 +13,7 @@ import {
   stepRow,
   stepsOfPhase,
 } from './execution-fixtures';
+import { decodeRunsheet } from '../../src/resolvers/runsheet-wire';
 
 /**
  * The rules around a step status change that depend on other rows: the predecessor, the previous
@@ -381,7 +382,7 @@ describe('steps/changeStatus: predecessors, phase gates, roll-ups', () => {
       expect(await stepRow(s, step.id)).toMatchObject({ status: 'BLOCKED', statusReason: 'Waiting for the DBA' });
       const [audit] = await auditRows(s, step.id, 'STEP_STATUS_CHANGED');
       expect(audit!.details).toMatchObject({ reason: 'Waiting for the DBA' });
-      const runsheet = expectOk(await s.call(ACCOUNTS.normalOutside, 'runsheet/get', { iterationId: s.iterationId }));
+      const runsheet = decodeRunsheet(expectOk(await s.call(ACCOUNTS.normalOutside, 'runsheet/get', { iterationId: s.iterationId })));
       const row = runsheet.planInstances[0]!.sequences[0]!.phases[0]!.steps.find((candidate) => candidate.id === step.id)!;
       expect(row.statusReason).toBe('Waiting for the DBA');
       // Moving on clears the reason.

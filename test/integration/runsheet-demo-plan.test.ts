@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/query';
 import { generateMasterPlan, type DemoPlan, type DemoPlanOptions } from '../../src/local/demo-plan';
-import type { Runsheet } from '../../src/services/runsheet/types';
+import { decodeRunsheet, type RunsheetView } from '../../src/resolvers/runsheet-wire';
 import { makeCaller, expectOk } from '../helpers/call';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-database';
 
@@ -62,7 +62,7 @@ describe('generateMasterPlan (src/local/demo-plan.ts)', () => {
     const cutover = plan.iterationIds[2]!;
     const created = expectOk(await call(admin.accountId, 'planInstances/create', { iterationId: cutover, masterPlanId: plan.masterPlanId }));
     expect(created.counts).toEqual({ sequences: 2, phases: 6, steps: 24, instructions: 48, controls: 12, dependencies: 23 });
-    const runsheet: Runsheet = expectOk(await call(admin.accountId, 'runsheet/get', { iterationId: cutover }));
+    const runsheet: RunsheetView = decodeRunsheet(expectOk(await call(admin.accountId, 'runsheet/get', { iterationId: cutover })));
     const steps = runsheet.planInstances[0]!.sequences.flatMap((sequence) => sequence.phases.flatMap((phase) => phase.steps));
     expect(steps).toHaveLength(24);
     expect(steps.every((step) => /^[A-Z]{3}-\d{3}$/.test(step.code ?? ''))).toBe(true);

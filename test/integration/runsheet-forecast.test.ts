@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { masterSequences, planBackoutMarkers, planInstances } from '../../src/db/schema';
-import type { Runsheet, RunsheetChanges } from '../../src/services/runsheet/types';
+import { decodeRunsheet, decodeRunsheetChanges } from '../../src/resolvers/runsheet-wire';
 import { expectOk } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 
@@ -15,7 +15,7 @@ describe('runsheet forecast through the resolvers', () => {
   });
   afterAll(() => s.close());
 
-  const read = async () => expectOk<Runsheet>(await s.call(ACCOUNTS.admin, 'runsheet/get', { iterationId: s.iterationId }));
+  const read = async () => decodeRunsheet(expectOk(await s.call(ACCOUNTS.admin, 'runsheet/get', { iterationId: s.iterationId })));
   const planStartsIn = (minutes: number, windowMinutes: number) =>
     s.db.execute(sql`INSERT INTO plan_instance_schedule_pis (pli_id, pis_planned_start, pis_window_end)
                       VALUES (${s.planInstanceId}, date_trunc('minute', now()) + make_interval(mins => ${minutes}),
@@ -53,7 +53,7 @@ describe('runsheet forecast through the resolvers', () => {
     const first = s.steps[0]!;
     expectOk(await s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: first.id, expectedStatus: 'PENDING', toStatus: 'TODO' }));
     expectOk(await s.call(ACCOUNTS.normalInTeam, 'steps/changeStatus', { stepId: first.id, expectedStatus: 'TODO', toStatus: 'IN_PROGRESS' }));
-    const changes = expectOk<RunsheetChanges>(await s.call(ACCOUNTS.admin, 'runsheet/changesSince', { iterationId: s.iterationId, since: before.asOf }));
+    const changes = decodeRunsheetChanges(expectOk(await s.call(ACCOUNTS.admin, 'runsheet/changesSince', { iterationId: s.iterationId, since: before.asOf })));
     const timing = changes.timing.plans[s.planInstanceId]!;
     expect(timing.forecastEnd).toBeGreaterThanOrEqual(215);
     expect(timing.atRisk).toBe(true);

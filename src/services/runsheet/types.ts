@@ -98,7 +98,8 @@ export interface ControlsSummary {
   criticalNotPassed: string[];
 }
 
-export interface RunsheetPhase {
+/** `S` is the step as carried: RunsheetStep in the service, a tuple on the wire, RunsheetStepView in the apps (runsheet-wire.ts). */
+export interface RunsheetPhase<S = RunsheetStep> {
   id: string;
   name: string | null;
   order: number | null;
@@ -111,29 +112,29 @@ export interface RunsheetPhase {
   blockedBy: string[];
   /** Forecast of the phase's steps in order, as runs [count, start shift, end shift, late (0/1), …] against `p`. */
   f?: number[];
-  steps: RunsheetStep[];
+  steps: S[];
 }
 
-export interface RunsheetSequence {
+export interface RunsheetSequence<S = RunsheetStep> {
   id: string;
   name: string | null;
   order: number | null;
   status: StatusInfo;
   progress: Progress;
-  phases: RunsheetPhase[];
+  phases: RunsheetPhase<S>[];
 }
 
-export interface RunsheetPlan {
+export interface RunsheetPlan<S = RunsheetStep> {
   id: string;
   name: string | null;
   status: StatusInfo;
   progress: Progress;
   /** Planned and forecast end, window, late count and the backout line (see services/runsheet/timing.ts). */
   timing?: PlanTiming;
-  sequences: RunsheetSequence[];
+  sequences: RunsheetSequence<S>[];
 }
 
-export interface Runsheet {
+export interface Runsheet<S = RunsheetStep> {
   /** Database time of the read: pass it as `since` to runsheet/changesSince. */
   asOf: string;
   iteration: IterationSummary;
@@ -152,20 +153,18 @@ export interface Runsheet {
    * With a step filter (team, label, statuses, mine, text) only containers holding a matching
    * step are listed; with a container filter only that plan instance / sequence / phase.
    */
-  planInstances: RunsheetPlan[];
+  planInstances: RunsheetPlan<S>[];
 }
 
 /** A changed step also names its phase, so the client can place it. */
-export interface ChangedStep extends RunsheetStep {
-  phaseId: string;
-}
+export type ChangedStep<S = RunsheetStep> = S & { phaseId: string };
 
 /** A container summary without its children, as returned by changesSince. */
 export type PhaseSummary = Omit<RunsheetPhase, 'steps'> & { sequenceId: string };
 export type SequenceSummary = Omit<RunsheetSequence, 'phases'> & { planInstanceId: string };
 export type PlanSummary = Omit<RunsheetPlan, 'sequences'>;
 
-export interface RunsheetChanges {
+export interface RunsheetChanges<S = RunsheetStep> {
   /** Pass it as the next `since`. */
   asOf: string;
   /** The `since` actually applied: the requested one minus the overlap (see CHANGES_OVERLAP_MS). */
@@ -173,7 +172,7 @@ export interface RunsheetChanges {
   iteration: IterationSummary;
   progress: Progress;
   /** Steps changed after effectiveSince, in runsheet order. The client replaces by id. */
-  steps: ChangedStep[];
+  steps: ChangedStep<S>[];
   phases: PhaseSummary[];
   sequences: SequenceSummary[];
   planInstances: PlanSummary[];

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { umig, type Runsheet } from '../../shared/api';
 import { describeError } from '../../shared/bridge';
+import { loadRunsheet, loadRunsheetChanges } from '../../shared/runsheet-client';
 import { recordPerf } from '../../shared/perf';
 import { applyChanges } from './model';
 import type { RunsheetView } from './config';
@@ -73,7 +74,7 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
   const loadFull = useCallback(async () => {
     const started = performance.now();
     const payload = JSON.parse(scopeKey) as typeof scope;
-    const runsheet = await umig('runsheet/get', payload);
+    const runsheet = await loadRunsheet(payload);
     recordPerf('runsheet/get', performance.now() - started, { steps: countSteps(runsheet) });
     return runsheet;
   }, [scopeKey]);
@@ -90,7 +91,7 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
     inFlight.current = true;
     try {
       const started = performance.now();
-      const changes = await umig('runsheet/changesSince', { iterationId: current.iteration.id, since: current.asOf });
+      const changes = await loadRunsheetChanges({ iterationId: current.iteration.id, since: current.asOf });
       if (!alive.current) return;
       // Someone may have replaced the runsheet while the call was out (a full reload): keep theirs.
       const base = runsheetRef.current ?? current;
@@ -161,7 +162,7 @@ export function useRunsheet(view: RunsheetView, refreshMs = DEFAULT_REFRESH_MS):
   useEffect(() => {
     if (!ready) return;
     let current = true;
-    umig('runsheet/get', { ...(JSON.parse(scopeKey) as typeof scope), mine: true }).then(
+    loadRunsheet({ ...(JSON.parse(scopeKey) as typeof scope), mine: true }).then(
       (runsheet) => {
         if (!current) return;
         const ids = new Set<string>();

@@ -1,8 +1,8 @@
 import Button from '@atlaskit/button/new';
 import { useState, type FormEvent } from 'react';
-import { umig } from '../../shared/api';
 import { describeError } from '../../shared/bridge';
 import { look } from '../../shared/look';
+import { loadRunsheet } from '../../shared/runsheet-client';
 import { checkIterationId } from '../../shared/runsheet-config';
 import { StepView } from '../../shared/step-view/StepView';
 import { styles } from '../../shared/styles';
@@ -73,7 +73,7 @@ function StepChooser({ iterationId: savedIteration, onChosen }: { iterationId?: 
     setBusy(true);
     setError(undefined);
     try {
-      const runsheet = await umig('runsheet/get', { iterationId: check.iterationId, text: wanted });
+      const runsheet = await loadRunsheet({ iterationId: check.iterationId, text: wanted });
       const steps = runsheet.planInstances.flatMap((plan) => plan.sequences.flatMap((sequence) => sequence.phases.flatMap((phase) => phase.steps)));
       const matches = steps.filter((step) => step.code?.toUpperCase() === wanted);
       if (matches.length === 0) setError(`No step ${wanted} in ${runsheet.iteration.name}.`);
