@@ -178,6 +178,33 @@ describe('an import with "create missing" builds a plan from an empty site', () 
     expect(await referenceDump(db.db)).toEqual(before);
   });
 
+  it('creates first, then promotes chunk by chunk; the preview is refused once promoted; rollback removes it all', async () => {
+    const before = await referenceDump(db.db);
+    const view = expectData(
+      await caller.call(ADMIN, 'imports/upload', {
+        masterPlanId: planId,
+        format: 'JSON',
+        createMissing: true,
+        chunkSize: 1,
+        files: [{ name: 'plan.json', content: JSON.stringify(DOCUMENT) }],
+      }),
+    );
+    const validated = await driveBatch(caller, ADMIN, view.batchId);
+    expect(validated.status).toBe('VALIDATED');
+    expect(expectData(await caller.call(ADMIN, 'imports/preview', { batchId: view.batchId })).counts).toEqual({ created: 4, updated: 0, unchanged: 0 });
+    expectData(await caller.call(ADMIN, 'imports/promote', { batchId: view.batchId }));
+    const promoted = await driveBatch(caller, ADMIN, view.batchId);
+    expect(promoted.status).toBe('PROMOTED');
+    expect(promoted.changes).toMatchObject({ stepsCreated: 4, predecessorsChanged: 3 });
+    expect((await planContent(db.db, planId)).map((step) => step.stm_code)).toEqual(['PRE-010', 'CHK-010', 'MIG-010', 'MIG-020']);
+
+    const refused = errorOf(await caller.callRaw(ADMIN, 'imports/preview', { batchId: view.batchId }));
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: 'Only a validated import that is not promoted yet has a preview; this one is promoted.' });
+
+    expect(expectData(await caller.call(ADMIN, 'imports/rollback', { batchId: view.batchId })).status).toBe('ROLLED_BACK');
+    expect(await referenceDump(db.db)).toEqual(before);
+  });
+
   it('reads sequences, phases and their order from the CSV columns', async () => {
     const steps = [
       'step_id,name,phase_id,owner_team,sequence_order,phase_order',

@@ -83,6 +83,14 @@ export async function existingStepTypes(db: DbOrTx, codes: readonly string[]): P
   return rows.map((row) => row.code);
 }
 
+/**
+ * Serialises "create missing" across plans (each plan has its own import lock): two imports that
+ * both lack team "Ops" must not create it twice. Held until the transaction ends.
+ */
+export async function lockReferenceCreation(db: DbOrTx): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('umig.imports.create-missing'))`);
+}
+
 /** Appends one INSERTED entry to the batch's undo log. */
 async function logInserted(db: DbOrTx, batchId: string, by: string, table: string, key: Record<string, unknown>): Promise<void> {
   await db.execute(sql`INSERT INTO stg_import_rollback_actions_ira (imb_id, ira_sequence, ira_action, ira_table_name, ira_entity_key, created_by)

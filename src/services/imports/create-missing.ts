@@ -13,6 +13,7 @@ import {
   insertLoggedSequence,
   insertLoggedStepType,
   insertLoggedTeam,
+  lockReferenceCreation,
   planStructure,
   wantedReferences,
 } from '../../db/repositories/imports';
@@ -157,8 +158,15 @@ export async function planCreations(tx: DbOrTx, batchId: string, planId: string,
  */
 export async function createPlanned(tx: DbOrTx, batchId: string, planId: string, by: string, creations: PlannedCreations): Promise<void> {
   const note = `Created by import ${batchId}.`;
-  for (const code of creations.stepTypes) await insertLoggedStepType(tx, batchId, by, { code, name: code, description: note });
-  for (const name of creations.teams) await insertLoggedTeam(tx, batchId, by, { name, description: note });
+  // Another plan's import may have created a team or step type since this one was checked: under
+  // the lock, only what is still missing is created (the steps then resolve to the existing row).
+  await lockReferenceCreation(tx);
+  const typesNow = new Set(await existingStepTypes(tx, creations.stepTypes));
+  const teamsNow = new Set((await existingTeamNames(tx, creations.teams)).map(key));
+  for (const code of creations.stepTypes.filter((type) => !typesNow.has(type))) {
+    await insertLoggedStepType(tx, batchId, by, { code, name: code, description: note });
+  }
+  for (const name of creations.teams.filter((team) => !teamsNow.has(key(team)))) await insertLoggedTeam(tx, batchId, by, { name, description: note });
   const sequenceIds = new Map<string, string>();
   for (const sequence of creations.sequences) {
     sequenceIds.set(key(sequence.name), await insertLoggedSequence(tx, batchId, by, { planId, name: sequence.name, order: sequence.order }));
