@@ -1,7 +1,7 @@
 import Button from '@atlaskit/button/new';
 import { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
 import SectionMessage from '@atlaskit/section-message';
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { adminCreate, adminDelete, adminGet, adminUpdate, readProblem, versionOf, type AnyRow, type Problem } from './admin-api';
 import { fieldsFor, rowIdOf, type EntityDescriptor } from './admin-descriptors';
 import { FieldInput, fromFormValue, initialValues, OMIT, rowValue, toFormValue, type FormValue, type FormValues } from './admin-fields';
@@ -200,18 +200,33 @@ export interface DeleteDialogProps {
   onDeleted: () => void;
   /** Reload the table (after a CONFLICT: the row changed, or still has users). */
   onReload: () => void;
+  /** Where the focus goes once the row (and the button that opened this dialog) is deleted. */
+  focusAfterDelete?: RefObject<HTMLElement | null>;
 }
 
 /** "Delete team "DBA"?" — and when the service refuses, its sentence, verbatim. */
-export function DeleteDialog({ descriptor, row, onClose, onDeleted, onReload }: DeleteDialogProps) {
+export function DeleteDialog({ descriptor, row, onClose, onDeleted, onReload, focusAfterDelete }: DeleteDialogProps) {
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const name = descriptor.nameOf(row);
+  // On close the focus goes back to the button that opened the dialog, unless the row it was on
+  // is gone: then to `focusAfterDelete` (the table's heading), never to the page's body.
+  const opener = useRef(document.activeElement instanceof HTMLElement ? document.activeElement : null);
+  const deleted = useRef(false);
+  const returnFocus = useMemo<RefObject<HTMLElement>>(
+    () => ({
+      get current() {
+        return (deleted.current ? focusAfterDelete?.current : null) ?? opener.current;
+      },
+    }),
+    [focusAfterDelete],
+  );
 
   async function confirm() {
     setBusy(true);
     try {
       await adminDelete(descriptor.entity, { id: rowIdOf(row), ...versionOf(row, descriptor.concurrency) } as never);
+      deleted.current = true;
       onDeleted();
     } catch (error) {
       setProblem(readProblem(error));
@@ -220,7 +235,7 @@ export function DeleteDialog({ descriptor, row, onClose, onDeleted, onReload }: 
   }
 
   return (
-    <AdminModal onClose={onClose} width="small" testId="delete-dialog">
+    <AdminModal onClose={onClose} width="small" testId="delete-dialog" shouldReturnFocus={returnFocus}>
       <ModalHeader>
         <ModalTitle appearance="danger">{`Delete ${descriptor.singular}?`}</ModalTitle>
       </ModalHeader>

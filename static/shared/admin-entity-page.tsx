@@ -110,6 +110,7 @@ function CellView({ column, row, sets }: { column: ColumnSpec; row: AnyRow; sets
 
 export function EntityPage({ descriptor, title, headingLevel = 2, intro, rowActions = [] }: EntityPageProps) {
   const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const searchId = useId();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [query, setQuery] = useState('');
@@ -208,7 +209,7 @@ export function EntityPage({ descriptor, title, headingLevel = 2, intro, rowActi
 
   return (
     <section aria-labelledby={headingId} data-entity={entity} style={look.section}>
-      <Heading id={headingId} tabIndex={-1} style={headingLevel === 2 ? styles.subheading : look.sectionTitle}>
+      <Heading id={headingId} ref={headingRef} tabIndex={-1} style={headingLevel === 2 ? styles.subheading : look.sectionTitle}>
         {heading}
       </Heading>
       {intro && <p style={styles.subtle}>{intro}</p>}
@@ -284,6 +285,7 @@ export function EntityPage({ descriptor, title, headingLevel = 2, intro, rowActi
           row={dialog.row}
           onClose={() => setDialog({ kind: 'none' })}
           onReload={() => void reload('refresh')}
+          focusAfterDelete={headingRef}
           onDeleted={() => {
             setDialog({ kind: 'none' });
             changed(`${capitalize(singular)} "${descriptor.nameOf(dialog.row)}" deleted.`);

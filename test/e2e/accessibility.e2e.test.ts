@@ -209,6 +209,9 @@ async function focused(frame: Frame, after: string): Promise<Focused> {
   return found;
 }
 
+/** The focused element, or null while it is on the body (for waits across a dialog closing). */
+const focusNow = (frame: Frame) => frame.evaluate<Focused | null>(FOCUSED);
+
 /** Presses Tab until the frame's focused element passes `wanted` (at most `limit` presses). */
 async function tabTo(page: Page, frame: Frame, wanted: (element: Focused) => boolean, what: string, limit = 60): Promise<Focused> {
   for (let presses = 0; presses < limit; presses++) {
@@ -228,7 +231,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15
 }
 
 describe('keyboard only', () => {
-  test('open a step from the runsheet, start it, tick an instruction and record a control verdict; the focus is never dropped', async () => {
+  test('open a step from the runsheet, start it, tick an instruction, add and delete a comment, record a control verdict; the focus is never dropped', async () => {
     // The demo's step in progress, put back to "to do" with its checklist open.
     const stepId = host.focus?.stepId;
     if (!stepId) throw new Error('The demo data has no focus step.');
@@ -280,6 +283,26 @@ describe('keyboard only', () => {
     await article.getByRole('heading', { name: /^Instructions \(1\/\d+\)$/ }).waitFor({ timeout: 15_000 });
     await expect(focused(runsheet, 'the tick confirmed')).resolves.toMatchObject({ tag: 'input', name: box.name });
 
+    // A comment: type it, Tab to "Add comment", Enter; the focus goes back to the (now empty) box.
+    await tabTo(page, runsheet, (element) => element.tag === 'textarea' && element.inside === 'Comments', 'the new comment box', 30);
+    await page.keyboard.type('Started from the keyboard.');
+    await tabTo(page, runsheet, (element) => element.tag === 'button' && element.text === 'Add comment', '"Add comment"', 3);
+    await page.keyboard.press('Enter');
+    const mine = article.getByRole('listitem').filter({ hasText: 'Started from the keyboard.' });
+    await mine.waitFor({ timeout: 15_000 });
+    await expect(focused(runsheet, 'adding a comment')).resolves.toMatchObject({ tag: 'textarea', inside: 'Comments' });
+    // Delete it: Shift+Tab to its Delete, Enter; the question's safe answer (Keep) has the focus;
+    // Shift+Tab to "Delete comment", Enter; the comment goes and the focus is on the box again.
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused(runsheet, 'Shift+Tab')).resolves.toMatchObject({ tag: 'button', text: 'Delete' });
+    await page.keyboard.press('Enter');
+    await until(async () => (await focused(runsheet, 'Delete')).text === 'Keep', 'the focus on Keep');
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused(runsheet, 'Shift+Tab')).resolves.toMatchObject({ tag: 'button', text: 'Delete comment' });
+    await page.keyboard.press('Enter');
+    await mine.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect(focused(runsheet, 'deleting the comment')).resolves.toMatchObject({ tag: 'textarea', inside: 'Comments' });
+
     // A control verdict: Tab to the first "Pass" of the phase's controls, type a comment on the
     // way, Enter. The pressed button keeps the focus, during the call and after.
     await tabTo(page, runsheet, (element) => element.tag === 'textarea' && (element.label ?? '').startsWith('Verdict comment'), 'a verdict comment', 60);
@@ -293,7 +316,7 @@ describe('keyboard only', () => {
     await shot(page, 'keyboard-verdict', '[data-testid="frame-umig-runsheet"]');
   });
 
-  test('the master-plan drill-down puts the focus on the level it opens', async () => {
+  test('the master-plan drill-down and a deleted row put the focus on a heading, never on the body', async () => {
     const page = await openAs('ADMIN', ADMIN_PATH, 'light');
     const admin = await appFrame(page, 'umig-admin');
     const nav = admin.getByRole('navigation', { name: 'Administration sections' });
@@ -316,6 +339,25 @@ describe('keyboard only', () => {
     await admin.getByRole('navigation', { name: 'Master plan path' }).getByRole('button', { name: 'Master plans' }).focus();
     await page.keyboard.press('Enter');
     await until(async () => (await focused(admin, 'the breadcrumb')).tag === 'h2', 'the focus on the master plans heading');
+
+    // Deleting a row takes its buttons away: the focus goes to the table's heading, not the body.
+    await host.database.db.execute(sql`INSERT INTO teams_tms (tms_name) VALUES ('Keyboard test team')`);
+    await nav.getByRole('button', { name: 'Teams', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await settled(admin);
+    await admin.getByRole('button', { name: 'Delete Keyboard test team', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = admin.getByRole('dialog', { name: 'Delete team?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await admin.getByRole('button', { name: 'Delete Keyboard test team', exact: true }).waitFor({ state: 'detached' });
+    await until(async () => {
+      const now = await focusNow(admin);
+      return now?.tag === 'h2' && now.text === 'Teams';
+    }, 'the focus on the Teams heading');
+    await expect(focused(admin, 'deleting a team')).resolves.toMatchObject({ tag: 'h2', text: 'Teams' });
   });
 });
 
