@@ -8,6 +8,7 @@ import type { Db } from '../../src/db/client';
 import { queryRows } from '../../src/db/query';
 import { masterPlans, roles, teamMembers, teams, users } from '../../src/db/schema';
 import { CONTAINER_STATUS_ID } from '../../src/domain/statuses';
+import { runDueSchedules } from '../../src/services/imports/schedules';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { driveBatch, dumpMaster, errorOf, expectData, type ImportCaller, makeImportCaller, planContent } from './import-fixtures';
 
@@ -203,6 +204,34 @@ describe('an import with "create missing" builds a plan from an empty site', () 
 
     expect(expectData(await caller.call(ADMIN, 'imports/rollback', { batchId: view.batchId })).status).toBe('ROLLED_BACK');
     expect(await referenceDump(db.db)).toEqual(before);
+  });
+
+  it('a scheduled import with "create missing" creates what it names at each run', async () => {
+    const t0 = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+    const steps = ['step_id,name,phase_id,owner_team', 'TRT-200,Scheduled,Dawn / Start,Dawn Team'].join('\n');
+    const created = expectData(
+      await makeImportCaller(db.db, () => at(0)).call(ADMIN, 'imports/schedules/create', {
+        name: 'Dawn sync',
+        masterPlanId: planId,
+        expression: 'every 15 minutes',
+        createMissing: true,
+        source: {
+          format: 'CSV',
+          files: [
+            { name: 'steps.csv', content: steps },
+            { name: 'instructions.csv', content: 'step_id,instruction_text,order_number\n' },
+          ],
+        },
+      }),
+    );
+    expect(created.createMissing).toBe(true);
+    const [run] = await runDueSchedules(db.db, at(16));
+    expect(run).toMatchObject({ status: 'COMPLETED', batchStatus: 'PROMOTED' });
+    const view = expectData(await caller.call(ADMIN, 'imports/get', { batchId: run!.batchId! }));
+    expect(view.creates).toMatchObject({ sequences: [{ name: 'Dawn' }], phases: [{ sequence: 'Dawn', name: 'Start', order: 1 }], teams: ['Dawn Team'] });
+    expect((await planContent(db.db, planId)).find((step) => step.stm_code === 'TRT-200')).toMatchObject({ phase: 'Start', owner: 'Dawn Team' });
+    expectData(await caller.call(ADMIN, 'imports/schedules/pause', { scheduleId: created.scheduleId }));
   });
 
   it('reads sequences, phases and their order from the CSV columns', async () => {

@@ -37,6 +37,8 @@ export const createScheduleInput = z
     priority: z.int().min(1).max(20).optional(),
     /** Promote as soon as the import validates (default); false stops at VALIDATED for a person to check. */
     autoPromote: z.boolean().optional(),
+    /** Each run creates the sequences, phases, teams and step types the files name but the site lacks. */
+    createMissing: z.boolean().optional(),
     source: z.strictObject({
       format: z.enum(IMPORT_FORMATS),
       files: z
@@ -56,6 +58,7 @@ export const listSchedulesInput = z.strictObject({});
 interface ScheduleConfiguration {
   masterPlanId: string;
   autoPromote: boolean;
+  createMissing?: boolean;
   source: { kind: 'INLINE'; format: 'CSV' | 'JSON'; files: UploadedFile[] };
 }
 
@@ -77,6 +80,7 @@ export interface ScheduleView {
   recurring: boolean;
   priority: number;
   autoPromote: boolean;
+  createMissing: boolean;
   status: string;
   nextExecution: string;
   lastExecution: string | null;
@@ -117,6 +121,7 @@ async function scheduleViews(db: Db, where?: ReturnType<typeof eq>): Promise<Sch
       recurring: row.recurring === true,
       priority: row.priority ?? 5,
       autoPromote: configuration.autoPromote,
+      createMissing: configuration.createMissing === true,
       status: row.status ?? 'SCHEDULED',
       nextExecution: row.nextExecution.toISOString(),
       lastExecution: row.lastExecution?.toISOString() ?? null,
@@ -165,6 +170,7 @@ export async function createSchedule(ctx: ServiceContext, input: z.output<typeof
   const configuration: ScheduleConfiguration = {
     masterPlanId: plan.id,
     autoPromote: input.autoPromote ?? true,
+    ...(input.createMissing ? { createMissing: true } : {}),
     source: { kind: 'INLINE', format: input.source.format, files: input.source.files },
   };
   const scheduleId = randomUUID();
@@ -259,7 +265,13 @@ async function runImport(db: Db, row: typeof importSchedules.$inferSelect, now: 
     db,
     actor,
     now,
-    { masterPlanId: configuration.masterPlanId, format: configuration.source.format, files: configuration.source.files, priority: row.priority ?? 5 },
+    {
+      masterPlanId: configuration.masterPlanId,
+      format: configuration.source.format,
+      files: configuration.source.files,
+      priority: row.priority ?? 5,
+      ...(configuration.createMissing ? { createMissing: true } : {}),
+    },
     { autoPromote: configuration.autoPromote, scheduleId: row.scheduleUuid },
   );
   const started = Date.now();
