@@ -21,6 +21,7 @@ import { generateMasterPlan, type DemoPlan } from '../../src/local/demo-plan';
 import { measureServiceOverhead, type ServiceOverhead } from '../../src/server/bench';
 import { benchImportExport, type ImportExportBench } from './import-export';
 import { benchSchedule } from './schedule';
+import { benchRunsheet10k, type Runsheet10kBench } from './runsheet-10k';
 import { benchRunsheetUi } from './ui';
 import { createHandler, operations } from '../../src/resolvers';
 import type { Envelope } from '../../src/resolvers/operation';
@@ -342,17 +343,17 @@ async function withAdmin<T>(url: string, fn: (client: Client) => Promise<T>): Pr
   }
 }
 
-async function onPGlite(): Promise<DatabaseResult> {
-  const database = await openDatabase({});
-  try {
-    await migrate(database.raw);
-    return await benchmark(database, 'PGlite (in memory)');
-  } finally {
-    await database.close();
+/** A migrated database of its own for one measurement: PGlite in memory, or a PostgreSQL database made and dropped. */
+async function withFreshDatabase<T>(url: string | undefined, fn: (database: Database) => Promise<T>): Promise<T> {
+  if (!url) {
+    const database = await openDatabase({});
+    try {
+      await migrate(database.raw);
+      return await fn(database);
+    } finally {
+      await database.close();
+    }
   }
-}
-
-async function onPostgres(url: string): Promise<DatabaseResult> {
   const name = `umig_bench_${randomBytes(4).toString('hex')}`;
   await withAdmin(url, (client) => client.query(`CREATE DATABASE "${name}"`));
   try {
@@ -361,13 +362,32 @@ async function onPostgres(url: string): Promise<DatabaseResult> {
     const database = await openDatabase({ url: target.toString() });
     try {
       await migrate(database.raw);
-      return await benchmark(database, database.description);
+      return await fn(database);
     } finally {
       await database.close();
     }
   } finally {
     await withAdmin(url, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   }
+}
+
+async function onPGlite(): Promise<DatabaseResult> {
+  return withFreshDatabase(undefined, (database) => benchmark(database, 'PGlite (in memory)'));
+}
+
+async function onPostgres(url: string): Promise<DatabaseResult> {
+  return withFreshDatabase(url, (database) => benchmark(database, database.description));
+}
+
+/** BENCH_SKIP_10K skips the 10,000-step runsheet (it generates a plan of its own: about a minute). */
+async function runsheet10k(url: string | undefined, title: string): Promise<Runsheet10kBench | null> {
+  if (process.env.BENCH_SKIP_10K) return null;
+  const result = await withFreshDatabase(url, benchRunsheet10k);
+  console.log(
+    `\n${title}: runsheet of ${result.steps.toLocaleString('en-US')} steps: median ${result.runsheet_10k_ms} ms (p95 ${result.runsheet_10k_p95_ms} ms), ` +
+      `${result.runsheet_10k_bytes.toLocaleString('en-US')} bytes (${result.runsheet_10k_bytes_per_step} bytes a step); plan generated and instantiated in ${result.generate_ms} ms`,
+  );
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -384,6 +404,8 @@ async function main(): Promise<void> {
     printTable(results.at(-1)!);
   }
   if (results.length === 0) throw new Error('BENCH_ONLY=postgres needs DATABASE_URL.');
+  // The 10,000-step runsheet on the database the closing figures come from.
+  const big = await runsheet10k(url && only !== 'pglite' ? url : undefined, url && only !== 'pglite' ? 'PostgreSQL' : 'PGlite');
   // The browser figures: npm start's host (embedded database, ~1,000-step demo) in Chromium.
   const ui = process.env.BENCH_SKIP_UI ? null : await benchRunsheetUi();
   if (ui) {
@@ -395,6 +417,11 @@ async function main(): Promise<void> {
   const schedule = benchSchedule();
   console.log(`critical path + forecast of ${schedule.steps} steps and ${schedule.dependencies} dependencies (in-process, median): ${schedule.schedule_10k_ms} ms`);
   closing.schedule_10k_ms = schedule.schedule_10k_ms;
+  if (big) {
+    closing.runsheet_10k_ms = big.runsheet_10k_ms;
+    closing.runsheet_10k_bytes = big.runsheet_10k_bytes;
+    closing.runsheet_10k_bytes_per_step = big.runsheet_10k_bytes_per_step;
+  }
   if (ui) {
     closing.ui_interactive_ms = ui.ui_interactive_ms;
     closing.filter_repaint_ms = Math.round(ui.filter_repaint_ms * 10) / 10;

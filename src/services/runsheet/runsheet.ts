@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
-import { queryRows } from '../../db/query';
+import { inReadSnapshot, queryRows } from '../../db/query';
 import { STEP_STATUSES, STEP_STATUS_ID } from '../../domain/statuses';
 import type { ServiceContext } from '../context';
 import {
@@ -71,9 +71,9 @@ export const getRunsheetChangesInput = z.strictObject({
 });
 export type GetRunsheetChangesInput = z.output<typeof getRunsheetChangesInput>;
 
-/** Reads as of one snapshot; read-only so it can never take a write lock. */
+/** Reads as of one snapshot (see inReadSnapshot). */
 function inSnapshot<T>(ctx: ServiceContext, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return ctx.db.transaction(fn, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  return inReadSnapshot(ctx.db, fn);
 }
 
 function toStepFilters(input: GetRunsheetInput, actorTeamIds: readonly number[]): { filters: StepRowFilters; stepFiltered: boolean } {
