@@ -12,7 +12,15 @@ import {
   editPilotComment,
   editPilotCommentInput,
 } from '../services/execution/comments';
-import { assignValidators, assignValidatorsInput, recordVerdict, recordVerdictInput } from '../services/execution/controls';
+import {
+  assignPhaseValidators,
+  assignPhaseValidatorsInput,
+  assignValidators,
+  assignValidatorsInput,
+  authorizeValidatorAssignment,
+  recordVerdict,
+  recordVerdictInput,
+} from '../services/execution/controls';
 import { setInstructionCompleted, setInstructionCompletedInput } from '../services/execution/instructions';
 import { allowedStepTransitionsInput, changeStepStatus, changeStepStatusInput, listAllowedTransitions } from '../services/execution/steps';
 import { op, type OperationMap } from './operation';
@@ -23,7 +31,8 @@ export const executionOperations = {
   'steps/allowedTransitions': op(allowedStepTransitionsInput, listAllowedTransitions),
   'instructions/setCompleted': op(setInstructionCompletedInput, setInstructionCompleted),
   'controls/recordVerdict': op(recordVerdictInput, recordVerdict),
-  'controls/assignValidators': op(assignValidatorsInput, assignValidators),
+  'controls/assignValidators': op(assignValidatorsInput, assignValidators, { authorize: authorizeValidatorAssignment }),
+  'controls/assignPhaseValidators': op(assignPhaseValidatorsInput, assignPhaseValidators, { authorize: authorizeValidatorAssignment }),
   'comments/add': op(addCommentInput, addComment),
   'comments/edit': op(editCommentInput, editComment),
   'comments/delete': op(deleteCommentInput, deleteComment),

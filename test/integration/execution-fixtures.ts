@@ -88,6 +88,8 @@ export async function resetControls(s: Scenario): Promise<void> {
     bizVerdictById: null,
     bizVerdictAt: null,
     bizComment: null,
+    itOverrideReason: null,
+    bizOverrideReason: null,
   });
 }
 

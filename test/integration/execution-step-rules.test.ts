@@ -179,7 +179,8 @@ describe('steps/changeStatus: predecessors, phase gates, roll-ups', () => {
       await setControlStatus(s, phase.criticalControlId!, 'TODO');
       const passed = expectOk(await s.call(ACCOUNTS.pilot, 'controls/recordVerdict', { controlId: phase.criticalControlId!, slot: 'IT', verdict: 'PASSED', expectedStatus: 'TODO' }));
       expect(passed.control.status.name).toBe('TODO');
-      const both = expectOk(await s.call(ACCOUNTS.pilot, 'controls/recordVerdict', { controlId: phase.criticalControlId!, slot: 'BIZ', verdict: 'PASSED', expectedStatus: 'TODO' }));
+      // Four eyes: a second person signs the other slot.
+      const both = expectOk(await s.call(ACCOUNTS.admin, 'controls/recordVerdict', { controlId: phase.criticalControlId!, slot: 'BIZ', verdict: 'PASSED', expectedStatus: 'TODO' }));
       expect(both.phase.status.name).toBe('COMPLETED');
       const failed = expectOk(await s.call(ACCOUNTS.bizValidator, 'controls/recordVerdict', { controlId: phase.criticalControlId!, verdict: 'FAILED', comment: 'Reconciliation off by 3', expectedStatus: 'PASSED' }));
       expect(failed.control.status.name).toBe('FAILED');

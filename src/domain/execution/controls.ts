@@ -84,6 +84,30 @@ export function decideVerdict(request: VerdictRequest): Decision<VerdictEffects>
   };
 }
 
+/** Who signed each slot (`cti_it_verdict_by`, `cti_biz_verdict_by`); null when nobody did. */
+export interface ControlSigners {
+  itSignedById: number | null;
+  bizSignedById: number | null;
+}
+
+export const otherSlot = (slot: ValidatorSlot): ValidatorSlot => (slot === 'IT' ? 'BIZ' : 'IT');
+
+/**
+ * Four eyes: the slot the user already signed on the other side, when signing `slot` would make
+ * them the signer of both; null when the other slot is unsigned or signed by someone else. A
+ * pilot or administrator may still sign it with a reason (the service asks and stores it).
+ */
+export function fourEyesConflict(signers: ControlSigners, slot: ValidatorSlot, userId: number): ValidatorSlot | null {
+  const other = otherSlot(slot);
+  const otherSigner = other === 'IT' ? signers.itSignedById : signers.bizSignedById;
+  return otherSigner !== null && otherSigner === userId ? other : null;
+}
+
+/** Four eyes at assignment: one person may not be assigned to both slots of a control. */
+export function sameValidatorInBothSlots(validators: ControlValidators): boolean {
+  return validators.itValidatorId !== null && validators.itValidatorId === validators.bizValidatorId;
+}
+
 /** What the phase rules need to know about a control. */
 export interface ControlGate {
   /** `cti_code` (or the name when there is no code): named in refusals. */

@@ -1,9 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
-import { controlInstances, statuses, users } from '../../db/schema';
-import { type ValidatorSlot, canManageControls, canValidateControl } from '../../domain/access/permissions';
-import { type Verdict, controlStatusFromVerdicts, decideVerdict } from '../../domain/execution/controls';
+import { type ControlInstanceRow, activeUserIds, lockControl, lockPhaseControls, personName } from '../../db/repositories/controls';
+import { controlInstances, statuses } from '../../db/schema';
+import { type ValidatorSlot, canManageControls, canOverride, canValidateControl } from '../../domain/access/permissions';
+import { type Verdict, controlStatusFromVerdicts, decideVerdict, fourEyesConflict, sameValidatorInBothSlots } from '../../domain/execution/controls';
 import { domainError } from '../../domain/errors';
 import { CONTROL_STATUSES, CONTROL_STATUS_ID, type ControlStatus, controlStatusFromId, statusLabel } from '../../domain/statuses';
 import { recordAudit } from '../audit';
@@ -31,6 +32,11 @@ export const recordVerdictInput = z.strictObject({
   comment: z.string().trim().max(4000).optional(),
   /** The control status the user saw; a different current status means someone else signed meanwhile. */
   expectedStatus: z.enum(CONTROL_STATUSES),
+  /**
+   * Four eyes: a pilot or administrator signing the second slot of a control whose other slot
+   * they signed themselves says why (stored on the slot, shown on the card, audited).
+   */
+  overrideReason: z.string().max(2000).optional(),
 });
 export type RecordVerdictInput = z.output<typeof recordVerdictInput>;
 
@@ -42,6 +48,18 @@ export const assignValidatorsInput = z.strictObject({
 });
 export type AssignValidatorsInput = z.output<typeof assignValidatorsInput>;
 
+export const assignPhaseValidatorsInput = z
+  .strictObject({
+    phaseId: z.uuid(),
+    /** Given: every control of the phase gets it (null: the slot is not required); left out: each keeps its own. */
+    itValidatorId: userId.nullable().optional(),
+    bizValidatorId: userId.nullable().optional(),
+  })
+  .refine((input) => input.itValidatorId !== undefined || input.bizValidatorId !== undefined, {
+    message: 'Give the IT validator, the business validator or both.',
+  });
+export type AssignPhaseValidatorsInput = z.output<typeof assignPhaseValidatorsInput>;
+
 const CONTROL_NOT_FOUND = 'That control does not exist (it may have been removed).';
 
 export interface SlotView {
@@ -49,6 +67,8 @@ export interface SlotView {
   byId: number | null;
   at: string | null;
   comment: string | null;
+  /** Set when a pilot signed this slot after signing the other one (four eyes overridden): why. */
+  override: string | null;
 }
 
 export interface ControlView {
@@ -72,13 +92,15 @@ export interface ControlChanged extends ContainerStatuses {
   control: ControlView;
 }
 
-async function loadControlForUpdate(tx: DbOrTx, controlId: string) {
-  const [row] = await tx.select().from(controlInstances).where(eq(controlInstances.id, controlId)).for('no key update');
+async function loadControlForUpdate(tx: DbOrTx, controlId: string): Promise<ControlInstanceRow> {
+  const row = await lockControl(tx, controlId);
   if (!row) throw domainError('NOT_FOUND', CONTROL_NOT_FOUND);
   return row;
 }
 
-type ControlRow = Awaited<ReturnType<typeof loadControlForUpdate>>;
+type ControlRow = ControlInstanceRow;
+
+const SLOT_TEXT: Record<ValidatorSlot, string> = { IT: 'IT validator', BIZ: 'business validator' };
 
 function nameOf(control: ControlRow): string {
   return control.code ? `Control ${control.code}` : 'This control';
@@ -107,8 +129,8 @@ async function readControlView(tx: DbOrTx, controlId: string): Promise<ControlVi
     status: row.status,
     itValidatorId: c.itValidatorId,
     bizValidatorId: c.bizValidatorId,
-    it: { verdict: c.itVerdict as VerdictValue | null, byId: c.itVerdictById, at: toIso(c.itVerdictAt), comment: c.itComment },
-    biz: { verdict: c.bizVerdict as VerdictValue | null, byId: c.bizVerdictById, at: toIso(c.bizVerdictAt), comment: c.bizComment },
+    it: { verdict: c.itVerdict as VerdictValue | null, byId: c.itVerdictById, at: toIso(c.itVerdictAt), comment: c.itComment, override: c.itOverrideReason },
+    biz: { verdict: c.bizVerdict as VerdictValue | null, byId: c.bizVerdictById, at: toIso(c.bizVerdictAt), comment: c.bizComment, override: c.bizOverrideReason },
     updatedAt: toIso(c.updatedAt),
     updatedBy: c.updatedBy,
   };
@@ -169,10 +191,25 @@ export async function recordVerdict(ctx: ServiceContext, input: RecordVerdictInp
       return { changed: false, control: await readControlView(tx, control.id), ...(await readContainerStatuses(tx, control.phaseId)) };
     }
 
+    // Four eyes: the same person does not sign both slots, unless a pilot says why.
+    let fourEyesOverride: string | null = null;
+    const signedOther = fourEyesConflict({ itSignedById: control.itVerdictById, bizSignedById: control.bizVerdictById }, slot, ctx.actor.userId);
+    if (signedOther !== null) {
+      const who = await personName(tx, ctx.actor.userId);
+      const sentence = `${who} already signed ${nameOf(control).toLowerCase()} as ${SLOT_TEXT[signedOther]}; the ${SLOT_TEXT[slot]} must be someone else (four eyes).`;
+      const details = { slot, signedSlot: signedOther, fourEyes: true };
+      if (!canOverride(ctx.actor)) throw domainError('FORBIDDEN', sentence, details);
+      const reason = input.overrideReason?.trim() ?? '';
+      if (reason === '') {
+        throw domainError('CONFLICT', `${sentence} A pilot can sign both with a reason; it is shown on the control.`, { ...details, overridable: true, ask: 'reason' });
+      }
+      fourEyesOverride = reason;
+    }
+
     const signature =
       slot === 'IT'
-        ? { itVerdict: input.verdict, itVerdictById: ctx.actor.userId, itVerdictAt: now, itComment: comment }
-        : { bizVerdict: input.verdict, bizVerdictById: ctx.actor.userId, bizVerdictAt: now, bizComment: comment };
+        ? { itVerdict: input.verdict, itVerdictById: ctx.actor.userId, itVerdictAt: now, itComment: comment, itOverrideReason: fourEyesOverride }
+        : { bizVerdict: input.verdict, bizVerdictById: ctx.actor.userId, bizVerdictAt: now, bizComment: comment, bizOverrideReason: fourEyesOverride };
     await tx
       .update(controlInstances)
       .set({ ...signature, statusId: CONTROL_STATUS_ID[decision.status], updatedBy: ctx.actor.code, updatedAt: now })
@@ -185,69 +222,147 @@ export async function recordVerdict(ctx: ServiceContext, input: RecordVerdictInp
       entityId: control.id,
       before: { status, verdict: slot === 'IT' ? control.itVerdict : control.bizVerdict },
       after: { status: decision.status, verdict: input.verdict },
-      extra: { controlCode: control.code, slot, comment, ...(containers.length > 0 ? { rolledUp: containers } : {}) },
+      extra: {
+        controlCode: control.code,
+        slot,
+        comment,
+        ...(fourEyesOverride !== null ? { fourEyesOverride: { reason: fourEyesOverride, signedSlot: signedOther } } : {}),
+        ...(containers.length > 0 ? { rolledUp: containers } : {}),
+      },
     });
     await enqueueNotification(tx, { type: 'CONTROL_VERDICT', controlId: control.id, slot, verdict: input.verdict, comment, actor: ctx.actor }, { now });
     return { changed: true, control: await readControlView(tx, control.id), ...(await readContainerStatuses(tx, control.phaseId)) };
   });
 }
 
+/** Refuses ids that are not active users, naming them; nothing is written before this check. */
+async function checkValidators(tx: DbOrTx, ids: ReadonlyArray<number | null | undefined>): Promise<void> {
+  const wanted = [...new Set(ids.filter((id): id is number => typeof id === 'number'))];
+  const found = await activeUserIds(tx, wanted);
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw domainError('NOT_FOUND', `No active UMIG user has the id ${missing.join(' or ')}; pick validators among active users.`, { userIds: missing });
+  }
+}
+
+async function refuseSamePerson(tx: DbOrTx, control: ControlRow, userId: number): Promise<never> {
+  const who = await personName(tx, userId);
+  throw domainError(
+    'VALIDATION',
+    `${who} cannot be both the IT and the business validator of ${nameOf(control).toLowerCase()} (four eyes): pick someone else for one slot, or leave it empty.`,
+    { controlId: control.id, userId },
+  );
+}
+
 /**
- * Assigns (or clears) the IT and business validators of a control. Recorded verdicts stay: they
- * say who signed and when. The status is re-derived, because which slots are required changed
- * (e.g. a passed control whose new business validator has not signed is TODO again).
+ * Writes one control's validators, re-derives its status and audits it. Recorded verdicts stay:
+ * they say who signed and when. With `rollUp`, a status change re-derives the phase and the
+ * containers above it, named in the same audit row.
+ */
+async function writeValidators(
+  tx: DbOrTx,
+  ctx: ServiceContext,
+  control: ControlRow,
+  validators: { it: number | null; biz: number | null },
+  now: Date,
+  options: { rollUp: boolean; extra?: Record<string, unknown> },
+): Promise<{ statusMoved: boolean }> {
+  const { it: itValidatorId, biz: bizValidatorId } = validators;
+  const status = statusOf(control);
+  const next: ControlStatus =
+    status === 'CANCELLED'
+      ? status
+      : controlStatusFromVerdicts({ itValidatorId, bizValidatorId, itVerdict: toDomain(control.itVerdict), bizVerdict: toDomain(control.bizVerdict) });
+  await tx
+    .update(controlInstances)
+    .set({ itValidatorId, bizValidatorId, statusId: CONTROL_STATUS_ID[next], updatedBy: ctx.actor.code, updatedAt: now })
+    .where(eq(controlInstances.id, control.id));
+  const containers = options.rollUp && next !== status ? await syncRollUps(tx, ctx, control.phaseId, now) : [];
+  await recordAudit(tx, ctx.actor, {
+    action: 'CONTROL_VALIDATORS_ASSIGNED',
+    entityType: 'control_instance',
+    entityId: control.id,
+    before: { itValidatorId: control.itValidatorId, bizValidatorId: control.bizValidatorId, status },
+    after: { itValidatorId, bizValidatorId, status: next },
+    extra: { controlCode: control.code, ...options.extra, ...(containers.length > 0 ? { rolledUp: containers } : {}) },
+  });
+  return { statusMoved: next !== status };
+}
+
+/** Role-only check, run before the payload is parsed (resolver `authorize`) and again by the service. */
+export function authorizeValidatorAssignment(actor: ServiceContext['actor']): void {
+  if (!canManageControls(actor)) throw domainError('FORBIDDEN', 'Only a pilot or an administrator can assign the validators of a control.');
+}
+
+/**
+ * Assigns (or clears) the IT and business validators of a control. The status is re-derived,
+ * because which slots are required changed (e.g. a passed control whose new business validator
+ * has not signed is TODO again). One person cannot hold both slots (four eyes).
  */
 export async function assignValidators(ctx: ServiceContext, input: AssignValidatorsInput): Promise<ControlChanged> {
-  if (!canManageControls(ctx.actor)) throw domainError('FORBIDDEN', 'Only a pilot or an administrator can assign the validators of a control.');
+  authorizeValidatorAssignment(ctx.actor);
   return ctx.db.transaction(async (tx) => {
     await assertRunWritable(tx, { control: input.controlId });
     const control = await loadControlForUpdate(tx, input.controlId);
     // Read the clock once the row is ours, so stored times follow the order the changes were made in.
     const now = ctx.now();
-    const wanted = [input.itValidatorId, input.bizValidatorId].filter((id): id is number => id !== null);
-    if (wanted.length > 0) {
-      const found = await tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(inArray(users.id, wanted), eq(users.active, true)));
-      const missing = wanted.filter((id) => !found.some((user) => user.id === id));
-      if (missing.length > 0) {
-        throw domainError('NOT_FOUND', `No active UMIG user has the id ${missing.join(' or ')}; pick validators among active users.`, { userIds: missing });
-      }
-    }
+    await checkValidators(tx, [input.itValidatorId, input.bizValidatorId]);
+    if (sameValidatorInBothSlots(input)) await refuseSamePerson(tx, control, input.itValidatorId!);
     if (input.itValidatorId === control.itValidatorId && input.bizValidatorId === control.bizValidatorId) {
       return { changed: false, control: await readControlView(tx, control.id), ...(await readContainerStatuses(tx, control.phaseId)) };
     }
-
-    const status = statusOf(control);
-    const next: ControlStatus =
-      status === 'CANCELLED'
-        ? status
-        : controlStatusFromVerdicts({
-            itValidatorId: input.itValidatorId,
-            bizValidatorId: input.bizValidatorId,
-            itVerdict: toDomain(control.itVerdict),
-            bizVerdict: toDomain(control.bizVerdict),
-          });
-    await tx
-      .update(controlInstances)
-      .set({
-        itValidatorId: input.itValidatorId,
-        bizValidatorId: input.bizValidatorId,
-        statusId: CONTROL_STATUS_ID[next],
-        updatedBy: ctx.actor.code,
-        updatedAt: now,
-      })
-      .where(eq(controlInstances.id, control.id));
-    const containers = next !== status ? await syncRollUps(tx, ctx, control.phaseId, now) : [];
-    await recordAudit(tx, ctx.actor, {
-      action: 'CONTROL_VALIDATORS_ASSIGNED',
-      entityType: 'control_instance',
-      entityId: control.id,
-      before: { itValidatorId: control.itValidatorId, bizValidatorId: control.bizValidatorId, status },
-      after: { itValidatorId: input.itValidatorId, bizValidatorId: input.bizValidatorId, status: next },
-      extra: { controlCode: control.code, ...(containers.length > 0 ? { rolledUp: containers } : {}) },
-    });
+    await writeValidators(tx, ctx, control, { it: input.itValidatorId, biz: input.bizValidatorId }, now, { rollUp: true });
     return { changed: true, control: await readControlView(tx, control.id), ...(await readContainerStatuses(tx, control.phaseId)) };
+  });
+}
+
+export interface PhaseValidatorsAssigned extends ContainerStatuses {
+  /** How many controls of the phase changed (0: every control already had these validators). */
+  changedCount: number;
+  controls: ControlView[];
+}
+
+/**
+ * Assigns validators to every control of a phase at once: the slots given are set on each
+ * control, the slots left out keep each control's own. All or nothing: an unknown user, or a
+ * control that would end up with the same person in both slots, refuses the whole call.
+ */
+export async function assignPhaseValidators(ctx: ServiceContext, input: AssignPhaseValidatorsInput): Promise<PhaseValidatorsAssigned> {
+  authorizeValidatorAssignment(ctx.actor);
+  return ctx.db.transaction(async (tx) => {
+    const controls = await lockPhaseControls(tx, input.phaseId);
+    if (!controls) throw domainError('NOT_FOUND', 'That phase does not exist (it may have been removed).');
+    const now = ctx.now();
+    await checkValidators(tx, [input.itValidatorId, input.bizValidatorId]);
+    const plans = controls.map((control) => ({
+      control,
+      it: input.itValidatorId === undefined ? control.itValidatorId : input.itValidatorId,
+      biz: input.bizValidatorId === undefined ? control.bizValidatorId : input.bizValidatorId,
+    }));
+    const clash = plans.find((plan) => sameValidatorInBothSlots({ itValidatorId: plan.it, bizValidatorId: plan.biz }));
+    if (clash) await refuseSamePerson(tx, clash.control, clash.it!);
+
+    let changedCount = 0;
+    let statusMoved = false;
+    for (const plan of plans) {
+      if (plan.it === plan.control.itValidatorId && plan.biz === plan.control.bizValidatorId) continue;
+      const written = await writeValidators(tx, ctx, plan.control, { it: plan.it, biz: plan.biz }, now, { rollUp: false, extra: { wholePhase: input.phaseId } });
+      changedCount++;
+      if (written.statusMoved) statusMoved = true;
+    }
+    if (statusMoved) {
+      const containers = await syncRollUps(tx, ctx, input.phaseId, now);
+      if (containers.length > 0) {
+        await recordAudit(tx, ctx.actor, {
+          action: 'PHASE_VALIDATORS_ROLLED_UP',
+          entityType: 'phase_instance',
+          entityId: input.phaseId,
+          extra: { rolledUp: containers },
+        });
+      }
+    }
+    const views: ControlView[] = [];
+    for (const control of controls) views.push(await readControlView(tx, control.id));
+    return { changedCount, controls: views, ...(await readContainerStatuses(tx, input.phaseId)) };
   });
 }

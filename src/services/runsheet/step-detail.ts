@@ -61,8 +61,10 @@ export const CONTROL_JSON = sql`json_build_object(
   'id', c.cti_id, 'code', c.cti_code, 'name', c.cti_name, 'description', c.cti_description, 'type', c.cti_type,
   'order', c.cti_order, 'critical', coalesce(c.cti_is_critical, false), 'statusId', c.cti_status,
   'itValidator', ${userRefJson('itv')}, 'bizValidator', ${userRefJson('bzv')}, 'updatedAt', c.updated_at,
-  'it', json_build_object('verdict', c.cti_it_verdict, 'by', ${userRefJson('itb')}, 'at', c.cti_it_verdict_at, 'comment', c.cti_it_comment),
-  'biz', json_build_object('verdict', c.cti_biz_verdict, 'by', ${userRefJson('bzb')}, 'at', c.cti_biz_verdict_at, 'comment', c.cti_biz_comment))`;
+  'it', json_build_object('verdict', c.cti_it_verdict, 'by', ${userRefJson('itb')}, 'at', c.cti_it_verdict_at, 'comment', c.cti_it_comment,
+    'override', c.cti_it_override_reason),
+  'biz', json_build_object('verdict', c.cti_biz_verdict, 'by', ${userRefJson('bzb')}, 'at', c.cti_biz_verdict_at, 'comment', c.cti_biz_comment,
+    'override', c.cti_biz_override_reason))`;
 
 /** The users CONTROL_JSON names, joined to `controls_instance_cti c`. */
 export const CONTROL_USER_JOINS = sql`LEFT JOIN users_usr itv ON itv.usr_id = c.usr_id_it_validator
@@ -75,6 +77,7 @@ interface ControlSlotJson {
   by: UserRef | null;
   at: string | null;
   comment: string | null;
+  override: string | null;
 }
 
 export interface ControlJson {
@@ -94,7 +97,7 @@ export interface ControlJson {
 }
 
 function toControlSlot(slot: ControlSlotJson): ControlSlot {
-  return { verdict: slot.verdict, by: slot.by, at: isoOf(slot.at), comment: slot.comment };
+  return { verdict: slot.verdict, by: slot.by, at: isoOf(slot.at), comment: slot.comment, override: slot.override };
 }
 
 export function toControlView(control: ControlJson, statuses: ReadonlyMap<number, StatusInfo>, ctx: ServiceContext): ControlView {

@@ -211,6 +211,8 @@ export interface ControlSlot {
   by: UserRef | null;
   at: string | null;
   comment: string | null;
+  /** Four eyes overridden: the signer had signed the other slot too; a pilot's reason. Null normally. */
+  override: string | null;
 }
 
 export interface ControlView {
