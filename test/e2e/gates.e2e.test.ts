@@ -128,3 +128,31 @@ describe('blocking and cancelling moves in the runsheet', () => {
     await screenshot(page, 'runsheet-cancelled-with-reason', 'umig-runsheet');
   });
 });
+
+describe('control cards', () => {
+  test('a signed slot shows the verdict, who signed, when and the comment', async () => {
+    const normal = account('NORMAL');
+    const page = await openPageAs(normal);
+    const controls = macroFrame(page, 'umig-controls');
+    // The NORMAL demo user is the IT validator of the current phase's gates.
+    const card = controls.locator('article[data-control-id]').filter({ has: controls.getByRole('group', { name: /^Verdict on / }) }).first();
+    await card.waitFor({ timeout: 60_000 });
+    const itSlot = card.locator('li[data-slot="IT"]');
+    await expect(itSlot.getAttribute('data-verdict')).resolves.toBe('');
+    await expect(itSlot.innerText()).resolves.toContain('no verdict yet');
+
+    const form = card.getByRole('group', { name: /^Verdict on / });
+    await form.getByRole('textbox').fill('Row counts match the source extract.');
+    await form.getByRole('button', { name: /^Fail / }).click();
+    await card.getByRole('status').filter({ hasText: 'Recorded: fail as IT validator' }).waitFor({ timeout: 15_000 });
+
+    await expectEventually(async () => (await itSlot.getAttribute('data-verdict')) === 'FAILED', 15_000, 'IT slot shows the verdict');
+    const text = await itSlot.innerText();
+    expect(text).toContain('Failed');
+    expect(text).toContain(`signed by ${normal.name}`);
+    expect(text).toMatch(/ on .*\d/);
+    await expect(itSlot.getByTestId('verdict-comment').innerText()).resolves.toBe('“Row counts match the source extract.”');
+    await expect(itSlot.getAttribute('data-override')).resolves.toBeNull();
+    await screenshot(page, 'control-card-signed', 'umig-controls');
+  });
+});

@@ -265,13 +265,19 @@ describe('runsheet macro in the browser', () => {
     const gate = panel.locator('article[data-control-id]').filter({ hasText: gateCode! });
     await gate.waitFor({ timeout: 15_000 });
 
-    // A pilot may sign either slot: IT, then business; the control passes.
+    // A pilot may sign either slot: IT, then business; signing both (four eyes) asks for a reason; the control passes.
     for (const slot of ['IT validator', 'Business validator']) {
       const form = gate.getByRole('group', { name: /^Verdict on / });
       await form.getByRole('radio', { name: slot }).check();
       await form.getByRole('button', { name: /^Pass / }).click();
+      if (slot === 'Business validator') {
+        const override = form.getByRole('form', { name: 'Four eyes override' });
+        await override.getByRole('textbox').fill('Business validator off shift; checked on the bridge call');
+        await override.getByRole('button', { name: /^Override and pass/ }).click();
+      }
       await gate.getByRole('status').filter({ hasText: new RegExp(`as ${slot}`, 'i') }).waitFor({ timeout: 15_000 });
     }
+    await gate.locator('li[data-slot="BIZ"][data-override="true"]').waitFor({ timeout: 15_000 });
     await panel.locator('article[data-control-id]').filter({ hasText: gateCode! }).locator('[data-status="PASSED"]').waitFor({ timeout: 15_000 });
 
     // The gate opens in the runsheet, without a reload.

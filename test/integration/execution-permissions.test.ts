@@ -65,6 +65,13 @@ const CASES: Case[] = [
     expected: PILOT_WORK,
   },
   {
+    functionKey: 'controls/assignPhaseValidators',
+    async prepare(s) {
+      return { phaseId: phaseAt(s, 0, 0).id, itValidatorId: s.users.normalInTeam.id };
+    },
+    expected: PILOT_WORK,
+  },
+  {
     functionKey: 'comments/add',
     async prepare(s) {
       return { stepId: stepAt(s, 0, 0, 0).id, body: 'Ready on our side' };

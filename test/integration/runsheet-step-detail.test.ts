@@ -155,8 +155,8 @@ describe('steps/get', () => {
         status: { id: CONTROL_STATUS_ID.TODO, name: 'TODO', color: '#FFFF00' },
         itValidator: { id: s.users.itValidator.id, code: 'ITV', name: 'ITV Tester' },
         bizValidator: { id: s.users.bizValidator.id, code: 'BZV', name: 'BZV Tester' },
-        it: { verdict: null, by: null, at: null, comment: null },
-        biz: { verdict: null, by: null, at: null, comment: null },
+        it: { verdict: null, by: null, at: null, comment: null, override: null },
+        biz: { verdict: null, by: null, at: null, comment: null, override: null },
         mySlots: ['IT'],
       }),
     ]);
@@ -259,9 +259,10 @@ describe('phases/controls and iterations/controls', () => {
       by: { id: s.users.itValidator.id, code: 'ITV', name: 'ITV Tester' },
       at: expect.any(String),
       comment: 'Row counts match',
+      override: null,
     });
     expect(Date.parse(control.it.at!)).toBeGreaterThanOrEqual(before - 60_000);
-    expect(control.biz).toEqual({ verdict: null, by: null, at: null, comment: null });
+    expect(control.biz).toEqual({ verdict: null, by: null, at: null, comment: null, override: null });
     // One approval of two: the control waits for the business validator.
     expect(control.status.name).toBe('TODO');
 

@@ -2,7 +2,7 @@ import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import { useId, useState } from 'react';
 import { umig, type ControlStatusName, type ControlView, type UmigData, type ValidatorSlot, type Verdict } from '../api';
-import { describeError } from '../bridge';
+import { describeError, ServiceError } from '../bridge';
 import { formatFullTime, statusLabel } from '../format';
 import { look } from '../look';
 import { StatusLozenge } from '../status-lozenge';
@@ -32,13 +32,55 @@ export function ControlCard({ control, onRecorded }: { control: ControlView; onR
         <StatusLozenge status={control.status} />
       </div>
       {control.description && <p style={{ ...look.meta, margin: '0.25rem 0' }}>{control.description}</p>}
-      <p style={{ ...look.meta, margin: '0.25rem 0' }}>
-        IT validator: {control.itValidator?.name ?? 'not assigned'} · Business validator: {control.bizValidator?.name ?? 'not assigned'}
-        {control.updatedAt ? ` · updated ${formatFullTime(control.updatedAt)}` : ''}
-      </p>
+      <ul aria-label={`Signatures of ${control.code ?? control.name ?? 'the control'}`} style={{ ...look.list, display: 'grid', gap: '0.25rem', margin: '0.25rem 0' }}>
+        <SlotLine slot="IT" assigned={control.itValidator} signature={control.it} />
+        <SlotLine slot="BIZ" assigned={control.bizValidator} signature={control.biz} />
+      </ul>
+      {control.updatedAt && <p style={{ ...look.meta, margin: '0.25rem 0' }}>{`Updated ${formatFullTime(control.updatedAt)}`}</p>}
       {control.mySlots.length > 0 && <VerdictForm control={control} onRecorded={onRecorded} />}
     </article>
   );
+}
+
+type Slot = ControlView['it'];
+type Assigned = ControlView['itValidator'];
+
+/**
+ * One validator slot: who is assigned, and once signed the verdict, who signed it, when and their
+ * comment. A slot signed by the person who signed the other one (a pilot's four-eyes override)
+ * carries an "Override" mark with the pilot's reason.
+ */
+function SlotLine({ slot, assigned, signature }: { slot: ValidatorSlot; assigned: Assigned; signature: Slot }) {
+  return (
+    <li data-slot={slot} data-verdict={signature.verdict ?? ''} data-override={signature.override ? 'true' : undefined} style={look.meta}>
+      <div style={look.row}>
+        <strong>{SLOT_NAMES[slot]}:</strong>
+        <span>{assigned?.name ?? 'not assigned'}</span>
+        {signature.verdict ? (
+          <>
+            <Lozenge appearance={signature.verdict === 'PASSED' ? 'success' : 'removed'}>{signature.verdict === 'PASSED' ? 'Passed' : 'Failed'}</Lozenge>
+            <span data-testid="signed-by">{`signed by ${signature.by?.name ?? 'someone no longer listed'}${signature.at ? ` on ${formatFullTime(signature.at)}` : ''}`}</span>
+            {signature.override && <Lozenge appearance="moved">Override</Lozenge>}
+          </>
+        ) : (
+          <span>no verdict yet</span>
+        )}
+      </div>
+      {signature.comment && <p style={{ margin: '0.125rem 0 0' }} data-testid="verdict-comment">{`“${signature.comment}”`}</p>}
+      {signature.override && (
+        <p style={{ margin: '0.125rem 0 0' }} data-testid="override-reason">
+          {`Signed both slots (four eyes overridden): ${signature.override}`}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** The service says this signer already signed the other slot; a pilot may go on with a reason. */
+function fourEyesAsk(error: unknown): string | null {
+  if (!(error instanceof ServiceError) || error.code !== 'CONFLICT') return null;
+  const details = error.details as { fourEyes?: unknown; overridable?: unknown } | undefined;
+  return details?.fourEyes === true && details.overridable === true ? error.message : null;
 }
 
 function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded?: (result: VerdictResult) => void }) {
@@ -48,8 +90,11 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
   const [busy, setBusy] = useState<Verdict | null>(null);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
+  /** Four eyes: the verdict the service refused because this person signed the other slot, and why. */
+  const [override, setOverride] = useState<{ verdict: Verdict; message: string }>();
+  const [overrideReason, setOverrideReason] = useState('');
 
-  async function record(verdict: Verdict) {
+  async function record(verdict: Verdict, reason?: string) {
     setBusy(verdict);
     setError(undefined);
     setDone(undefined);
@@ -60,8 +105,11 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
         slot,
         comment: comment.trim() === '' ? undefined : comment.trim(),
         expectedStatus: control.status.name as ControlStatusName,
+        ...(reason !== undefined ? { overrideReason: reason } : {}),
       });
       setComment('');
+      setOverride(undefined);
+      setOverrideReason('');
       setDone(
         result.changed
           ? `Recorded: ${verdict === 'PASSED' ? 'pass' : 'fail'} as ${SLOT_IN_TEXT[slot]}. The control is now ${statusLabel(result.control.status.name).toLowerCase()}.`
@@ -69,7 +117,9 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
       );
       onRecorded?.(result);
     } catch (failure) {
-      setError(describeError(failure));
+      const ask = reason === undefined ? fourEyesAsk(failure) : null;
+      if (ask !== null) setOverride({ verdict, message: ask });
+      else setError(describeError(failure));
     } finally {
       setBusy(null);
     }
@@ -111,6 +161,45 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
           Fail {codeName}
         </Button>
       </div>
+      {override && (
+        <form
+          aria-label="Four eyes override"
+          style={{ ...look.card, marginTop: '0.5rem' }}
+          onSubmit={(event) => {
+            event.preventDefault();
+            void record(override.verdict, overrideReason.trim());
+          }}
+        >
+          <p role="alert" style={{ marginTop: 0 }}>
+            {override.message}
+          </p>
+          <label htmlFor={`${id}-override`} style={look.meta}>
+            Reason for signing both slots (shown on the control, kept in the audit log)
+          </label>
+          <textarea
+            id={`${id}-override`}
+            style={look.textarea}
+            value={overrideReason}
+            onChange={(event) => setOverrideReason(event.target.value)}
+            aria-invalid={overrideReason.length > 2000}
+            autoFocus
+            required
+          />
+          {overrideReason.length > 2000 && (
+            <p role="alert" style={look.meta}>
+              {`The reason is ${overrideReason.length.toLocaleString()} characters long; keep it under 2,000.`}
+            </p>
+          )}
+          <div style={{ ...look.row, marginTop: '0.5rem' }}>
+            <Button type="submit" appearance="warning" isLoading={busy !== null} isDisabled={busy !== null || overrideReason.trim() === '' || overrideReason.length > 2000}>
+              {`Override and ${override.verdict === 'PASSED' ? 'pass' : 'fail'} as ${SLOT_IN_TEXT[slot]}`}
+            </Button>
+            <Button appearance="subtle" onClick={() => setOverride(undefined)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      )}
       <LiveText text={done} style={{ ...look.meta, marginTop: '0.5rem' }} />
       {error && (
         <div style={{ marginTop: '0.5rem' }}>
