@@ -160,7 +160,7 @@ export const controlInstances = pgTable(
     bizVerdictById: integer('cti_biz_verdict_by').references(() => users.id),
     bizVerdictAt: timestamp('cti_biz_verdict_at', withTz),
     bizComment: text('cti_biz_comment'),
-    // 0016: set when a pilot signed this slot although they had signed the other one (four eyes), the reason.
+    // 0017: set when a pilot signed this slot although they had signed the other one (four eyes), the reason.
     itOverrideReason: varchar('cti_it_override_reason', { length: 2000 }),
     bizOverrideReason: varchar('cti_biz_override_reason', { length: 2000 }),
   },
