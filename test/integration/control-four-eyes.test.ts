@@ -54,7 +54,15 @@ describe('four eyes on control verdicts', () => {
 
   it('lets a pilot sign both with a reason: stored on the slot, marked on the card, audited', async () => {
     expectOk(await verdict(ACCOUNTS.pilot, { verdict: 'PASSED', slot: 'BIZ' }));
-    const signed = expectOk(await verdict(ACCOUNTS.pilot, { verdict: 'PASSED', slot: 'IT', overrideReason: '  Business validator unreachable; agreed on the bridge call  ' }));
+    const signed = expectOk(
+      await s.call(ACCOUNTS.pilot, 'controls/recordVerdict', {
+        controlId,
+        expectedStatus: 'TODO',
+        verdict: 'PASSED',
+        slot: 'IT',
+        overrideReason: '  Business validator unreachable; agreed on the bridge call  ',
+      }),
+    );
     expect(signed.control).toMatchObject({
       status: { name: 'PASSED' },
       it: { verdict: 'PASSED', byId: s.users.pilot.id, override: 'Business validator unreachable; agreed on the bridge call' },
@@ -88,7 +96,7 @@ describe('four eyes on control verdicts', () => {
 
   it('needs no reason when two different people sign, and ignores one given anyway', async () => {
     expectOk(await verdict(ACCOUNTS.itValidator, { verdict: 'PASSED' }));
-    const biz = expectOk(await verdict(ACCOUNTS.bizValidator, { verdict: 'PASSED', overrideReason: 'not needed' }));
+    const biz = expectOk(await s.call(ACCOUNTS.bizValidator, 'controls/recordVerdict', { controlId, expectedStatus: 'TODO', verdict: 'PASSED', overrideReason: 'not needed' }));
     expect(biz.control).toMatchObject({ status: { name: 'PASSED' }, biz: { override: null } });
   });
 });
