@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { isDomainError, toErrorPayload } from '../domain/errors';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, translateDatabaseError } from '../services/db-errors';
 import { resolveActor } from '../services/identity';
+import { isBusyError } from '../services/user-concurrency';
 import type { Envelope, ErrorBody, Operation, OperationMap } from './operation';
 
 export interface ResolverDependencies {
@@ -67,6 +68,8 @@ function nulCharacterError(path: string[]): ErrorBody {
 /** Zod, domain and database failures become a code and a sentence; anything else is UNKNOWN. */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof z.ZodError) return describeIssues(error);
+  // Too many costly calls of this user at once (src/services/user-concurrency.ts): answered 429.
+  if (isBusyError(error)) return { code: 'RATE_LIMITED', message: error.message, details: { retryAfterSeconds: error.retryAfterSeconds, reason: 'concurrency' } };
   // The database failed under the call (not the request's fault): UNAVAILABLE, answered 503.
   if (!isDomainError(error) && isDatabaseUnavailable(error)) return { code: 'UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE };
   return toErrorPayload(isDomainError(error) ? error : translateDatabaseError(error));

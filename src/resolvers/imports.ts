@@ -26,6 +26,7 @@ import { importTemplates } from '../services/imports/templates';
 import { finishUpload, getUpload, startUpload, startUploadInput, uploadIdInput, uploadPart, uploadPartInput } from '../services/imports/uploads';
 import { exportMasterPlanJson, masterPlanJsonInput } from '../services/exports/master-plan-json';
 import { exportRunsheetCsv, exportRunsheetXlsx, runsheetExportInput } from '../services/exports/runsheet-files';
+import { limitedPerUser } from '../services/user-concurrency';
 import { op, type OperationMap } from './operation';
 
 /** Administrators only, refused before the payload is read (see Operation.authorize). */
@@ -35,16 +36,17 @@ function adminOp<S extends z.ZodType, R>(schema: S, run: (ctx: ServiceContext, i
 
 export const importOperations = {
   'imports/templates': adminOp(z.strictObject({}), async () => importTemplates()),
-  'imports/upload': adminOp(uploadImportInput, uploadImport),
+  // The heavy calls run at most two at a time per user (src/services/user-concurrency.ts).
+  'imports/upload': adminOp(uploadImportInput, limitedPerUser('import', uploadImport)),
   // Files larger than one call: announced, sent in parts, then finished into a batch.
   'imports/uploads/start': adminOp(startUploadInput, startUpload),
   'imports/uploads/part': adminOp(uploadPartInput, uploadPart),
   'imports/uploads/get': adminOp(uploadIdInput, getUpload),
-  'imports/uploads/finish': adminOp(uploadIdInput, finishUpload),
-  'imports/continue': adminOp(batchIdInput, continueImport),
+  'imports/uploads/finish': adminOp(uploadIdInput, limitedPerUser('import', finishUpload)),
+  'imports/continue': adminOp(batchIdInput, limitedPerUser('import', continueImport)),
   // What a promotion would change, computed on the staged batch and rolled back.
-  'imports/preview': adminOp(previewInput, previewPromotion),
-  'imports/promote': adminOp(batchIdInput, promoteImport),
+  'imports/preview': adminOp(previewInput, limitedPerUser('import', previewPromotion)),
+  'imports/promote': adminOp(batchIdInput, limitedPerUser('import', promoteImport)),
   'imports/rollback': adminOp(batchIdInput, rollbackImport),
   'imports/get': adminOp(batchIdInput, getImport),
   'imports/list': adminOp(listImportsInput, listImports),
@@ -52,8 +54,8 @@ export const importOperations = {
   'imports/schedules/pause': adminOp(scheduleIdInput, pauseSchedule),
   'imports/schedules/resume': adminOp(scheduleIdInput, resumeSchedule),
   'imports/schedules/list': adminOp(listSchedulesInput, listSchedules),
-  'exports/masterPlanJson': adminOp(masterPlanJsonInput, exportMasterPlanJson),
+  'exports/masterPlanJson': adminOp(masterPlanJsonInput, limitedPerUser('export', exportMasterPlanJson)),
   // The runsheet is readable by every registered user, so its exports are too.
-  'exports/runsheetCsv': op(runsheetExportInput, exportRunsheetCsv),
-  'exports/runsheetXlsx': op(runsheetExportInput, exportRunsheetXlsx),
+  'exports/runsheetCsv': op(runsheetExportInput, limitedPerUser('export', exportRunsheetCsv)),
+  'exports/runsheetXlsx': op(runsheetExportInput, limitedPerUser('export', exportRunsheetXlsx)),
 } satisfies OperationMap;

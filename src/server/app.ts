@@ -139,7 +139,15 @@ function withDeadline<T>(work: () => Promise<T>, ms: number, onExpired: (abandon
 }
 
 /** The HTTP status of an envelope: UNAVAILABLE (the database failed during the call) is 503, the rest 200. */
-const statusOf = (envelope: Envelope<unknown>): number => (!envelope.ok && envelope.error.code === 'UNAVAILABLE' ? 503 : 200);
+const statusOf = (envelope: Envelope<unknown>): number =>
+  envelope.ok ? 200 : envelope.error.code === 'UNAVAILABLE' ? 503 : envelope.error.code === 'RATE_LIMITED' ? 429 : 200;
+
+/** A 429 from a call (the user's costly calls at once) says when to try again, like the rate limiter's. */
+function retryAfterOf(envelope: Envelope<unknown>): string | undefined {
+  if (envelope.ok || envelope.error.code !== 'RATE_LIMITED') return undefined;
+  const seconds = (envelope.error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? String(seconds) : undefined;
+}
 
 export function buildServer(options: BuildServerOptions): UmigService {
   const settings = { ...DEFAULTS, ...options.config };
@@ -259,6 +267,8 @@ export function buildServer(options: BuildServerOptions): UmigService {
       });
       facts.outcome = envelope.ok ? 'ok' : envelope.error.code;
       // 503 only when the database failed: nothing was saved, so the call may be sent again.
+      const retryAfter = retryAfterOf(envelope);
+      if (retryAfter) void reply.header('retry-after', retryAfter);
       return reply.code(statusOf(envelope)).send(envelope);
     } catch (error) {
       if (!(error instanceof RequestTimeout)) throw error;
