@@ -158,6 +158,7 @@ describe('plan instance lifecycle', () => {
       await s.call(ACCOUNTS.pilot, 'instructions/setCompleted', { instructionId: instruction!.id, completed: true }),
       await s.call(ACCOUNTS.pilot, 'controls/recordVerdict', { controlId: phase.controlIds[0]!, verdict: 'PASSED', slot: 'IT', expectedStatus: 'TODO' }),
       await s.call(ACCOUNTS.pilot, 'controls/assignValidators', { controlId: phase.controlIds[0]!, itValidatorId: null, bizValidatorId: null }),
+      await s.call(ACCOUNTS.pilot, 'controls/assignPhaseValidators', { phaseId: phase.id, itValidatorId: null, bizValidatorId: null }),
       await s.call(ACCOUNTS.normalInTeam, 'comments/add', { stepId: step.id, body: 'After the archive' }),
       await s.call(ACCOUNTS.normalInTeam, 'comments/edit', { commentId: comment.id, body: 'Edited after the archive' }),
       await s.call(ACCOUNTS.normalInTeam, 'comments/delete', { commentId: comment.id }),

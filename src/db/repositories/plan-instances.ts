@@ -161,6 +161,7 @@ export type InstanceTarget =
   | { step: string }
   | { instruction: string }
   | { control: string }
+  | { phase: string }
   | { comment: number };
 
 export interface WritablePlanFacts {
@@ -184,6 +185,8 @@ export async function lockWritablePlan(tx: DbOrTx, target: InstanceTarget): Prom
     phase = sql`SELECT st.phi_id FROM instructions_instance_ini i JOIN steps_instance_sti st ON st.sti_id = i.sti_id WHERE i.ini_id = ${target.instruction}`;
   } else if ('comment' in target) {
     phase = sql`SELECT st.phi_id FROM step_instance_comments_sic k JOIN steps_instance_sti st ON st.sti_id = k.sti_id WHERE k.sic_id = ${target.comment}`;
+  } else if ('phase' in target) {
+    phase = sql`SELECT ph.phi_id FROM phases_instance_phi ph WHERE ph.phi_id = ${target.phase}`;
   } else {
     phase = sql`SELECT c.phi_id FROM controls_instance_cti c WHERE c.cti_id = ${target.control}`;
   }

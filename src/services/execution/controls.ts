@@ -330,6 +330,7 @@ export interface PhaseValidatorsAssigned extends ContainerStatuses {
 export async function assignPhaseValidators(ctx: ServiceContext, input: AssignPhaseValidatorsInput): Promise<PhaseValidatorsAssigned> {
   authorizeValidatorAssignment(ctx.actor);
   return ctx.db.transaction(async (tx) => {
+    await assertRunWritable(tx, { phase: input.phaseId });
     const controls = await lockPhaseControls(tx, input.phaseId);
     if (!controls) throw domainError('NOT_FOUND', 'That phase does not exist (it may have been removed).');
     const now = ctx.now();

@@ -117,8 +117,8 @@ export async function restorePlanInstance(ctx: ServiceContext, input: PlanInstan
 }
 
 /**
- * Every execution change (step status, instruction tick, control verdict or validators, step
- * comment) calls this first in its transaction: an archived run is read-only. It also holds the
+ * Every execution change (step status, instruction tick, control verdict or validators, a phase's
+ * validators, step comment) calls this first in its transaction: an archived run is read-only. It also holds the
  * run FOR KEY SHARE until the change commits, so archiving or deleting the run cannot slip in
  * between. A target that does not exist passes: the caller answers NOT_FOUND in its own words.
  */
