@@ -44,6 +44,7 @@ export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPane
   const [picked, setPicked] = useState<Option | null>(null);
   const [pickedExtra, setPickedExtra] = useState<Option | null>(null);
   const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<OptionValue | null>(null);
   const [status, setStatus] = useState<string>();
 
   const load = useCallback(async () => {
@@ -69,6 +70,7 @@ export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPane
 
   async function change(kind: 'add' | 'remove', value: OptionValue, name: string) {
     setBusy(true);
+    if (kind === 'remove') setRemoving(value);
     setProblem(undefined);
     try {
       const keys = { [spec.ownerProp]: ownerId, [spec.otherProp]: value };
@@ -81,10 +83,14 @@ export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPane
         setPickedExtra(null);
       }
       setStatus(kind === 'add' ? `Added ${name}.` : `Removed ${name}.`);
+      // The removed row's button is gone, and Add is disabled until the next choice: the focus
+      // goes to the picker, for the next one.
+      document.getElementById(selectId)?.focus();
     } catch (error) {
       setProblem(readProblem(error));
     } finally {
       setBusy(false);
+      setRemoving(null);
     }
   }
 
@@ -159,7 +165,14 @@ export function LinkPanel({ spec, ownerId, label, heading, onChanged }: LinkPane
               header: 'Actions',
               end: true,
               cell: (row) => (
-                <Button spacing="compact" appearance="subtle" aria-label={`Remove ${row.label}`} isDisabled={busy} onClick={() => void change('remove', row.value, row.label)}>
+                <Button
+                  spacing="compact"
+                  appearance="subtle"
+                  aria-label={`Remove ${row.label}`}
+                  isDisabled={busy && removing !== row.value}
+                  isLoading={removing === row.value}
+                  onClick={() => void change('remove', row.value, row.label)}
+                >
                   Remove
                 </Button>
               ),

@@ -119,6 +119,9 @@ describe('UMIG administration page', () => {
     const listed = members.getByRole('table', { name: 'Members of team Cutover Bridge Team' });
     await listed.getByRole('row', { name: new RegExp(`${member.name} \\(${member.code}\\)`) }).waitFor();
     await expect(members.getByRole('status').first().textContent()).resolves.toContain(`Added ${member.name}`);
+    // Add is disabled until the next choice: the focus went back to the picker, not the page's body.
+    const pickerId = await members.getByLabel('Add a user', { exact: true }).getAttribute('id');
+    await expect(admin.locator(':focus').getAttribute('id')).resolves.toBe(pickerId);
     await screenshot(page, 'admin-team-member-added');
 
     // Esc closes the dialog; the database holds the team and its member.

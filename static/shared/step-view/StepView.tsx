@@ -19,6 +19,8 @@ export interface StepViewProps {
   onChanged?: (stepId: string) => void;
   /** Shown as a close button when the view sits in a side panel. */
   onClose?: () => void;
+  /** Focus the step's heading once it is loaded (it replaced what had the focus); always when in a side panel. */
+  focusOnLoad?: boolean;
   /** Planned start/end offsets from the runsheet, when the caller knows them. */
   planned?: { start: string; end: string };
 }
@@ -28,7 +30,7 @@ export interface StepViewProps {
  * comments, the phase's controls and the step's history. Used by the step-view macro and, in a
  * side panel, by the runsheet.
  */
-export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps) {
+export function StepView({ stepId, onChanged, onClose, planned, focusOnLoad = false }: StepViewProps) {
   const { state, reload, reloadError } = useStep(stepId);
   const [announcement, setAnnouncement] = useState<string>();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -49,8 +51,8 @@ export function StepView({ stepId, onChanged, onClose, planned }: StepViewProps)
 
   const ready = state.status === 'ready';
   useEffect(() => {
-    if (ready && onClose) headingRef.current?.focus();
-  }, [ready, onClose, stepId]);
+    if (ready && (onClose || focusOnLoad)) headingRef.current?.focus();
+  }, [ready, onClose, focusOnLoad, stepId]);
 
   // After a status move the buttons are drawn again from the new transitions, and the pressed one
   // may be gone: once the step is read again the focus goes to the first move now offered (where

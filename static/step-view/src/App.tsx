@@ -1,5 +1,5 @@
 import Button from '@atlaskit/button/new';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { describeError } from '../../shared/bridge';
 import { look } from '../../shared/look';
 import { loadRunsheet } from '../../shared/runsheet-client';
@@ -34,25 +34,47 @@ export function App() {
 
 function StepMacro({ config }: { config: { stepId?: string; iterationId?: string } }) {
   const [chosen, setChosen] = useState<string | undefined>(config.stepId);
+  // Once the reader has switched between the chooser and a step, what replaced the focused button
+  // takes the focus (the step's heading, or the chooser's first field).
+  const [switched, setSwitched] = useState(false);
   if (chosen) {
     return (
       <>
         {!config.stepId && (
           <p>
-            <Button appearance="subtle" onClick={() => setChosen(undefined)}>
+            <Button
+              appearance="subtle"
+              onClick={() => {
+                setSwitched(true);
+                setChosen(undefined);
+              }}
+            >
               Choose another step
             </Button>
           </p>
         )}
-        <StepView stepId={chosen} />
+        <StepView stepId={chosen} focusOnLoad={switched} />
       </>
     );
   }
-  return <StepChooser iterationId={config.iterationId} onChosen={setChosen} />;
+  return (
+    <StepChooser
+      iterationId={config.iterationId}
+      autoFocus={switched}
+      onChosen={(stepId) => {
+        setSwitched(true);
+        setChosen(stepId);
+      }}
+    />
+  );
 }
 
 /** No step saved in the macro: find one by its code (TRT-010) in an iteration. */
-function StepChooser({ iterationId: savedIteration, onChosen }: { iterationId?: string; onChosen: (stepId: string) => void }) {
+function StepChooser({ iterationId: savedIteration, onChosen, autoFocus = false }: { iterationId?: string; onChosen: (stepId: string) => void; autoFocus?: boolean }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (autoFocus) formRef.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, [autoFocus]);
   const [iterationId, setIterationId] = useState(savedIteration ?? '');
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
@@ -86,7 +108,7 @@ function StepChooser({ iterationId: savedIteration, onChosen }: { iterationId?: 
   }
 
   return (
-    <form onSubmit={(event) => void find(event)} noValidate aria-label="Choose a step">
+    <form ref={formRef} onSubmit={(event) => void find(event)} noValidate aria-label="Choose a step">
       <p style={look.meta}>This macro has no step saved. Find one by its code.</p>
       {!savedIteration && (
         <div style={styles.field}>
