@@ -1,6 +1,6 @@
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { umig, type ControlStatusName, type ControlView, type UmigData, type ValidatorSlot, type Verdict } from '../api';
 import { describeError, ServiceError } from '../bridge';
 import { formatFullTime, statusLabel } from '../format';
@@ -93,6 +93,8 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
   /** Four eyes: the verdict the service refused because this person signed the other slot, and why. */
   const [override, setOverride] = useState<{ verdict: Verdict; message: string }>();
   const [overrideReason, setOverrideReason] = useState('');
+  const passRef = useRef<HTMLButtonElement>(null);
+  const failRef = useRef<HTMLButtonElement>(null);
 
   async function record(verdict: Verdict, reason?: string) {
     setBusy(verdict);
@@ -108,6 +110,8 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
         ...(reason !== undefined ? { overrideReason: reason } : {}),
       });
       setComment('');
+      // The override form (and its button that had the focus) goes: back to the verdict's button.
+      if (reason !== undefined) (verdict === 'PASSED' ? passRef : failRef).current?.focus();
       setOverride(undefined);
       setOverrideReason('');
       setDone(
@@ -154,10 +158,10 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
       />
       <div style={{ ...look.row, marginTop: '0.5rem' }}>
         {/* The pressed button stays enabled while it loads (aria-disabled), so the focus stays on it. */}
-        <Button appearance="primary" isLoading={busy === 'PASSED'} isDisabled={busy === 'FAILED'} onClick={() => void record('PASSED')}>
+        <Button ref={passRef} appearance="primary" isLoading={busy === 'PASSED'} isDisabled={busy === 'FAILED'} onClick={() => void record('PASSED')}>
           Pass {codeName}
         </Button>
-        <Button appearance="danger" isLoading={busy === 'FAILED'} isDisabled={busy === 'PASSED'} onClick={() => void record('FAILED')}>
+        <Button ref={failRef} appearance="danger" isLoading={busy === 'FAILED'} isDisabled={busy === 'PASSED'} onClick={() => void record('FAILED')}>
           Fail {codeName}
         </Button>
       </div>
@@ -191,10 +195,16 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
             </p>
           )}
           <div style={{ ...look.row, marginTop: '0.5rem' }}>
-            <Button type="submit" appearance="warning" isLoading={busy !== null} isDisabled={busy !== null || overrideReason.trim() === '' || overrideReason.length > 2000}>
+            <Button type="submit" appearance="warning" isLoading={busy !== null} isDisabled={busy === null && (overrideReason.trim() === '' || overrideReason.length > 2000)}>
               {`Override and ${override.verdict === 'PASSED' ? 'pass' : 'fail'} as ${SLOT_IN_TEXT[slot]}`}
             </Button>
-            <Button appearance="subtle" onClick={() => setOverride(undefined)}>
+            <Button
+              appearance="subtle"
+              onClick={() => {
+                (override.verdict === 'PASSED' ? passRef : failRef).current?.focus();
+                setOverride(undefined);
+              }}
+            >
               Cancel
             </Button>
           </div>
