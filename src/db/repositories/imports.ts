@@ -6,7 +6,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { queryRows } from '../query';
-import { masterPhases, masterSequences, stepTypes, teams } from '../schema';
+import { importBatches, masterPhases, masterPlans, masterSequences, stepTypes, teams } from '../schema';
 
 /** The plan's sequences and phases (names and orders), to see what a file names that is missing. */
 export async function planStructure(db: DbOrTx, planId: string) {
@@ -109,6 +109,48 @@ export async function insertLoggedTeam(db: DbOrTx, batchId: string, by: string, 
   return row!.id;
 }
 
+/** A master plan called `name` (case-insensitive, trimmed), if any: a new plan may not take an existing plan's name. */
+export async function planNamed(db: DbOrTx, name: string): Promise<{ id: string; name: string } | null> {
+  const [row] = await db
+    .select({ id: masterPlans.id, name: masterPlans.name })
+    .from(masterPlans)
+    .where(sql`lower(btrim(${masterPlans.name})) = lower(btrim(${name}))`)
+    .limit(1);
+  return row ?? null;
+}
+
+/** The id of the team called `name` (case-insensitive, trimmed; the first by id when several share it). */
+export async function teamIdNamed(db: DbOrTx, name: string): Promise<number | null> {
+  const [row] = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(sql`lower(btrim(${teams.name})) = lower(btrim(${name}))`)
+    .orderBy(asc(teams.id))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+/** The id a batch's new plan gets at promotion (from its queue request), or null. */
+export async function plannedPlanId(db: DbOrTx, requestId: string): Promise<string | null> {
+  const [row] = await queryRows<{ id: string | null }>(
+    db,
+    sql`SELECT iqm_configuration->'newPlan'->>'id' AS id FROM stg_import_queue_management_iqm WHERE iqm_request_id = ${requestId}`,
+  );
+  return row?.id ?? null;
+}
+
+/** Creates the new master plan an import names (with the id its batch was checked against), logged, and ties the batch to it. */
+export async function insertLoggedPlan(
+  db: DbOrTx,
+  batchId: string,
+  by: string,
+  values: { id: string; name: string; description: string | null; teamId: number; statusId: number },
+): Promise<void> {
+  await db.insert(masterPlans).values({ ...values, createdBy: by, updatedBy: by });
+  await logInserted(db, batchId, by, 'plans_master_plm', { plm_id: values.id });
+  await db.update(importBatches).set({ masterPlanId: values.id }).where(eq(importBatches.id, batchId));
+}
+
 export async function insertLoggedSequence(db: DbOrTx, batchId: string, by: string, values: { planId: string; name: string; order: number }): Promise<string> {
   const [row] = await db.insert(masterSequences).values({ ...values, createdBy: by, updatedBy: by }).returning({ id: masterSequences.id });
   await logInserted(db, batchId, by, 'sequences_master_sqm', { sqm_id: row!.id });
@@ -127,6 +169,7 @@ export async function createdRowName(db: DbOrTx, table: string, keyValue: string
     teams_tms: sql`SELECT 'team "' || tms_name || '"' AS name FROM teams_tms WHERE tms_id::text = ${keyValue}`,
     step_types_stt: sql`SELECT 'step type ' || stt_code AS name FROM step_types_stt WHERE stt_code = ${keyValue}`,
     sequences_master_sqm: sql`SELECT 'sequence "' || coalesce(sqm_name, '') || '"' AS name FROM sequences_master_sqm WHERE sqm_id::text = ${keyValue}`,
+    plans_master_plm: sql`SELECT 'master plan "' || plm_name || '"' AS name FROM plans_master_plm WHERE plm_id::text = ${keyValue}`,
     phases_master_phm: sql`SELECT 'phase "' || coalesce(phm_name, '') || '"' AS name FROM phases_master_phm WHERE phm_id::text = ${keyValue}`,
   };
   const lookup = lookups[table];

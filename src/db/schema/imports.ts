@@ -409,12 +409,12 @@ export const importUploads = pgTable(
   'import_uploads_iup',
   {
     id: uuid('iup_id').primaryKey().defaultRandom(),
-    masterPlanId: uuid('plm_id')
-      .notNull()
-      .references(() => masterPlans.id, { onDelete: 'cascade' }),
+    // Null when the upload names a new plan (options.newPlan), created by the batch's promotion.
+    masterPlanId: uuid('plm_id').references(() => masterPlans.id, { onDelete: 'cascade' }),
     format: varchar('iup_format', { length: 10 }).notNull(),
     files: jsonb('iup_files').$type<Array<{ name: string; bytes: number }>>().notNull(),
-    options: jsonb('iup_options').$type<{ priority?: number; chunkSize?: number; createMissing?: boolean }>().notNull().default(sql`'{}'::jsonb`),
+    options: jsonb('iup_options')
+      .$type<{ priority?: number; chunkSize?: number; createMissing?: boolean; newPlan?: { name: string; ownerTeam: string; description?: string | null } }>().notNull().default(sql`'{}'::jsonb`),
     status: varchar('iup_status', { length: 20 }).notNull().default('RECEIVING'),
     batchId: uuid('imb_id').references(() => importBatches.id, { onDelete: 'set null' }),
     expiresAt: timestamp('iup_expires_at', withTz).notNull(),

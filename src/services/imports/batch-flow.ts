@@ -53,16 +53,17 @@ export async function lockBatch(tx: DbOrTx, batchId: string): Promise<LockedBatc
     .where(eq(importBatches.id, batchId))
     .for('update');
   if (!row) throw domainError('NOT_FOUND', 'That import does not exist.');
-  if (!row.masterPlanId || !row.requestId) {
-    throw domainError('CONFLICT', 'The master plan of this import was deleted; upload the file again for another plan.');
-  }
+  if (!row.requestId) throw domainError('CONFLICT', 'The queue request of this import is missing; upload the file again.');
   // The configuration minus the (possibly large) source document.
   const [request] = await tx
     .select({ configuration: sql<ImportConfiguration>`${importQueue.configuration} - 'source'` })
     .from(importQueue)
     .where(eq(importQueue.requestId, row.requestId));
   if (!request) throw domainError('CONFLICT', 'The queue request of this import is missing; upload the file again.');
-  return { ...row, masterPlanId: row.masterPlanId, requestId: row.requestId, configuration: request.configuration };
+  // A batch into a new plan works against the id the plan gets at promotion (plm_id is null until then).
+  const masterPlanId = row.masterPlanId ?? request.configuration.newPlan?.id;
+  if (!masterPlanId) throw domainError('CONFLICT', 'The master plan of this import was deleted; upload the file again for another plan.');
+  return { ...row, masterPlanId, requestId: row.requestId, configuration: request.configuration };
 }
 
 export async function readCursor<T>(tx: DbOrTx, batchId: string, stage: Stage): Promise<T | null> {
@@ -192,7 +193,7 @@ export async function validateBatch(tx: DbOrTx, batch: LockedBatch, by: string, 
   const config = batch.configuration;
   // "Create missing": what the plan and the reference data lack is resolved as if it existed,
   // and listed (in the stage's cursor) as what a promotion would create.
-  const creates = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? []) : null;
+  const creates = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? [], config.newPlan) : null;
   const problems = sortProblems([
     ...(await parseProblems(tx, batch.requestId)),
     ...(await validateStagedBatch(tx, batch.id, batch.masterPlanId, config, creates ?? NOTHING_TO_CREATE)),

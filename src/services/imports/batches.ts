@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client';
+import type { Db, DbOrTx } from '../../db/client';
+import { planNamed, plannedPlanId } from '../../db/repositories/imports';
 import {
   importBatches,
   importOrchestrations,
@@ -20,8 +21,8 @@ import { domainError } from '../../domain/errors';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
 import { advanceBatch, beginPromotion, lockBatch, promoteChunkIn, readCursor, setStage, validateBatch, type ValidateCursor } from './batch-flow';
-import { countCreations, createPlanned, explainInUse, type PlannedCreations, refuseHiddenUse } from './create-missing';
-import { IMPORT_TYPE, type ImportConfiguration } from './configuration';
+import { countCreations, createPlanned, explainInUse, type PlannedCreations, planNameTaken, refuseHiddenUse } from './create-missing';
+import { IMPORT_TYPE, type ImportConfiguration, type NewPlan } from './configuration';
 import { readCsvPair } from './csv-source';
 import { readJsonDocument } from './json-source';
 import { acquirePlanLock, releasePlanLock, runningImport, conflictWith, PLAN_RESOURCE } from './locks';
@@ -41,9 +42,22 @@ const fileInput = z.strictObject({
   content: z.string().max(MAX_UPLOAD_BYTES),
 });
 
+/** A master plan the import creates (with "create missing"): its name and owner team (by name, created too if missing). */
+export const newPlanInput = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  ownerTeam: z.string().trim().min(1).max(64),
+  description: z.string().trim().max(10_000).nullish(),
+});
+export type NewPlanInput = z.output<typeof newPlanInput>;
+
+const ONE_TARGET = { message: 'Name the target: masterPlanId (an existing plan) or newPlan (a plan the import creates), not both.', path: ['masterPlanId'] };
+
 export const uploadImportInput = z
   .strictObject({
-    masterPlanId: z.uuid(),
+    /** The plan to import into; or `newPlan`. */
+    masterPlanId: z.uuid().optional(),
+    /** A master plan the import creates at promotion (needs createMissing). */
+    newPlan: newPlanInput.optional(),
     format: z.enum(IMPORT_FORMATS),
     files: z.array(fileInput).min(1).max(2),
     /** Queue priority, 1 (lowest) to 20; 5 by default. */
@@ -56,7 +70,8 @@ export const uploadImportInput = z
   .refine((input) => input.files.reduce((total, file) => total + Buffer.byteLength(file.content, 'utf8'), 0) <= MAX_UPLOAD_BYTES, {
     message: `The files together are larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`,
     path: ['files'],
-  });
+  })
+  .refine((input) => (input.masterPlanId === undefined) !== (input.newPlan === undefined), ONE_TARGET);
 export type UploadImportInput = z.output<typeof uploadImportInput>;
 
 export const batchIdInput = z.strictObject({ batchId: z.uuid() });
@@ -93,6 +108,8 @@ export interface ImportBatchView extends ImportBatchSummary {
   changes: PromotionStats | null;
   /** Whether the upload asked to create what it names but the site lacks. */
   createMissing: boolean;
+  /** The master plan the import creates (masterPlanId is null until it is promoted, and again after a rollback). */
+  newPlan: { name: string; ownerTeam: string } | null;
   /**
    * With "create missing": what the promotion creates (or created), as found by the last check;
    * null without it. Nothing is created before the promotion.
@@ -141,6 +158,7 @@ export async function batchView(db: Db, batchId: string): Promise<ImportBatchVie
           priority: importQueue.priority,
           status: importQueue.status,
           createMissing: sql<boolean | null>`(${importQueue.configuration}->>'createMissing')::boolean`,
+          newPlan: sql<{ name: string; ownerTeam: string } | null>`${importQueue.configuration}->'newPlan'`,
         })
         .from(importQueue)
         .where(eq(importQueue.requestId, row.queueRequestId))
@@ -177,6 +195,7 @@ export async function batchView(db: Db, batchId: string): Promise<ImportBatchVie
     progress,
     changes: (promote?.cursor as PromoteCursor | null)?.stats ?? null,
     createMissing: request?.createMissing === true,
+    newPlan: request?.newPlan ? { name: request.newPlan.name, ownerTeam: request.newPlan.ownerTeam } : null,
     creates: (validate?.cursor as ValidateCursor | null)?.creates ?? null,
     report: (row.validationReport as ImportProblem[] | null) ?? [],
     next,
@@ -191,13 +210,30 @@ export async function createBatch(
   db: Db,
   actor: Actor,
   now: Date,
-  input: { masterPlanId: string; format: 'CSV' | 'JSON'; files: UploadedFile[]; priority?: number; chunkSize?: number; createMissing?: boolean },
+  input: {
+    masterPlanId?: string | null;
+    newPlan?: NewPlanInput | null;
+    format: 'CSV' | 'JSON';
+    files: UploadedFile[];
+    priority?: number;
+    chunkSize?: number;
+    createMissing?: boolean;
+  },
   extra: { autoPromote?: boolean; scheduleId?: string } = {},
 ): Promise<string> {
-  const [plan] = await db.select({ id: masterPlans.id }).from(masterPlans).where(eq(masterPlans.id, input.masterPlanId));
-  if (!plan) throw domainError('NOT_FOUND', 'That master plan does not exist.');
-  const running = await runningImport(db, plan.id, now);
-  if (running) throw conflictWith(running);
+  const newPlan = input.newPlan ? await checkNewPlan(db, input.newPlan, input.createMissing === true) : null;
+  let plan: { id: string };
+  if (newPlan) {
+    // Nothing is created before the promotion: the batch is checked against the (empty) plan with this id.
+    plan = { id: newPlan.id };
+  } else {
+    if (!input.masterPlanId) throw domainError('VALIDATION', 'Choose the master plan to import into, or a new one.');
+    const [found] = await db.select({ id: masterPlans.id }).from(masterPlans).where(eq(masterPlans.id, input.masterPlanId));
+    if (!found) throw domainError('NOT_FOUND', 'That master plan does not exist.');
+    plan = found;
+    const running = await runningImport(db, plan.id, now);
+    if (running) throw conflictWith(running);
+  }
 
   const document = input.format === 'CSV' ? readCsvPair(input.files) : readJsonDocument(input.files);
   const batchId = randomUUID();
@@ -212,6 +248,7 @@ export async function createBatch(
     ...(extra.autoPromote ? { autoPromote: true } : {}),
     ...(extra.scheduleId ? { scheduleId: extra.scheduleId } : {}),
     ...(input.createMissing ? { createMissing: true, structure: document.structure } : {}),
+    ...(newPlan ? { newPlan } : {}),
     source: { steps: document.steps, instructions: document.instructions, problems: document.problems },
   };
   const fileNames = input.files.map((file) => file.name);
@@ -234,7 +271,7 @@ export async function createBatch(
       id: batchId,
       sourceType: input.format,
       sourceNames: JSON.stringify(fileNames),
-      masterPlanId: plan.id,
+      masterPlanId: newPlan ? null : plan.id,
       queueRequestId: requestId,
       status: 'UPLOADED',
       stepCount: document.steps.length,
@@ -256,11 +293,25 @@ export async function createBatch(
       action: 'IMPORT_UPLOADED',
       entityType: 'import_batch',
       entityId: batchId,
-      after: { masterPlanId: plan.id, format: input.format, files: fileNames, steps: document.steps.length, instructions: document.instructions.length },
+      after: { masterPlanId: plan.id, ...(newPlan ? { newPlan } : {}), format: input.format, files: fileNames, steps: document.steps.length, instructions: document.instructions.length },
     });
   });
   await advanceBatch(db, actor, batchId, now);
   return batchId;
+}
+
+/**
+ * A new plan is refused before anything is stored when it cannot be made: without "create
+ * missing" (an empty plan has no phase for the steps), under a name another plan has, or with an
+ * owner team that does not exist and is not to be created.
+ */
+export async function checkNewPlan(db: DbOrTx, input: NewPlanInput, createMissing: boolean): Promise<NewPlan> {
+  if (!createMissing) {
+    throw domainError('VALIDATION', 'A new master plan starts empty: tick "Create what is missing" so that its sequences, phases and owner team are created.');
+  }
+  const taken = await planNamed(db, input.name);
+  if (taken) throw planNameTaken(taken.name);
+  return { id: randomUUID(), name: input.name, ownerTeam: input.ownerTeam, description: input.description ?? null };
 }
 
 export async function uploadImport(ctx: ServiceContext, input: UploadImportInput): Promise<ImportBatchView> {
@@ -290,11 +341,14 @@ export async function startPromotion(db: Db, actor: Actor, batchId: string, now:
     throw domainError('CONFLICT', 'This import is still being read; continue it until it is validated.');
   }
   if (row.status !== 'VALIDATED') throw domainError('CONFLICT', `This import is ${row.status.toLowerCase().replace('_', ' ')}; upload the file again.`);
-  if (!row.planId || !row.requestId) throw domainError('CONFLICT', 'The master plan of this import was deleted.');
-  const planId = row.planId;
+  if (!row.requestId) throw domainError('CONFLICT', 'The queue request of this import is missing; upload the file again.');
   const requestId = row.requestId;
+  // A new plan has no row yet: the batch works against the id it will get.
+  const plannedId = row.planId ? null : await plannedPlanId(db, requestId);
+  const planId = row.planId ?? plannedId;
+  if (!planId) throw domainError('CONFLICT', 'The master plan of this import was deleted.');
 
-  await acquirePlanLock(db, planId, requestId, now);
+  await acquirePlanLock(db, planId, requestId, now, { planned: plannedId !== null });
   let problems: ImportProblem[];
   try {
     // Checks again (the plan may have changed since the upload) and promotes the first chunk in
@@ -311,7 +365,7 @@ export async function startPromotion(db: Db, actor: Actor, batchId: string, now:
       // "Create missing": the sequences, phases, teams and step types first (logged, so a rollback
       // removes them), then the steps, resolved again against what now exists.
       const creates = batch.configuration.createMissing ? (await readCursor<ValidateCursor>(tx, batchId, 'VALIDATE'))?.creates : undefined;
-      if (creates && countCreations(creates) > 0) await createPlanned(tx, batchId, planId, actor.code, creates);
+      if (creates && countCreations(creates) > 0) await createPlanned(tx, batchId, planId, actor.code, creates, batch.configuration.newPlan);
       await promoteChunkIn(tx, actor, { ...batch, status: 'PROMOTING' }, now, !creates || countCreations(creates) === 0);
       return found;
     });

@@ -7,6 +7,14 @@
  */
 import type { DeclaredPhase, ImportFormat, ImportProblem, SourceInstruction, SourceStep } from './types';
 
+export interface NewPlan {
+  id: string;
+  name: string;
+  /** Owner team by name: an existing team, or one "create missing" creates. */
+  ownerTeam: string;
+  description: string | null;
+}
+
 export const IMPORT_TYPE = 'MASTER_PLAN_STEPS';
 
 export interface ImportConfiguration {
@@ -21,6 +29,11 @@ export interface ImportConfiguration {
   scheduleId?: string;
   /** "Create missing": create the sequences, phases, teams and step types the files name but the site lacks. */
   createMissing?: boolean;
+  /**
+   * A new master plan (issue #10 §3): created by the promotion, with this id, before anything
+   * else of the batch; until then `masterPlanId` is this id too, and the batch row's plm_id is null.
+   */
+  newPlan?: NewPlan;
   /** The sequences and phases the files name (small; kept after the source is dropped). */
   structure?: DeclaredPhase[];
   source?: {

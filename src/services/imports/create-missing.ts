@@ -10,23 +10,30 @@ import {
   existingTeamNames,
   existingStepTypes,
   insertLoggedPhase,
+  insertLoggedPlan,
   insertLoggedSequence,
   insertLoggedStepType,
   insertLoggedTeam,
   lockReferenceCreation,
+  planNamed,
   planStructure,
+  teamIdNamed,
   wantedReferences,
 } from '../../db/repositories/imports';
 import type { DbOrTx } from '../../db/client';
 import { type DomainError, domainError } from '../../domain/errors';
 import { tableLabel } from '../admin/table-labels';
 import { findPgError } from '../db-errors';
+import { CONTAINER_STATUS_ID } from '../../domain/statuses';
+import type { NewPlan } from './configuration';
 import type { DeclaredPhase, SourceStep } from './types';
 
 /** teams_tms.tms_name is varchar(64): a longer name cannot be created and stays unknown. */
 export const MAX_CREATED_TEAM_NAME = 64;
 
 export interface PlannedCreations {
+  /** The new master plan the upload names (its owner team is in `teams` when it is created too). */
+  plan?: { name: string; ownerTeam: string };
   /** In the order they will be created; `order` is the sqm_order / phm_order they get. */
   sequences: Array<{ name: string; order: number }>;
   /** `sequenceOrder`: the order of the phase's sequence (existing or created), for sorting. */
@@ -38,7 +45,7 @@ export interface PlannedCreations {
 export const NOTHING_TO_CREATE: PlannedCreations = { sequences: [], phases: [], teams: [], stepTypes: [] };
 
 export function countCreations(creations: PlannedCreations): number {
-  return creations.sequences.length + creations.phases.length + creations.teams.length + creations.stepTypes.length;
+  return (creations.plan ? 1 : 0) + creations.sequences.length + creations.phases.length + creations.teams.length + creations.stepTypes.length;
 }
 
 const key = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -136,9 +143,17 @@ export function missingStructure(existing: ExistingStructure, declared: readonly
 }
 
 /** What promoting the batch would create, against the plan and the reference data as they are now. */
-export async function planCreations(tx: DbOrTx, batchId: string, planId: string, declared: readonly DeclaredPhase[]): Promise<PlannedCreations> {
+export async function planCreations(
+  tx: DbOrTx,
+  batchId: string,
+  planId: string,
+  declared: readonly DeclaredPhase[],
+  newPlan?: NewPlan,
+): Promise<PlannedCreations> {
   const structure = missingStructure(await planStructure(tx, planId), declared);
   const wanted = await wantedReferences(tx, batchId);
+  // The new plan's owner team comes first: it is created before the plan.
+  if (newPlan && !wanted.teams.some((team) => key(team) === key(newPlan.ownerTeam))) wanted.teams.unshift(newPlan.ownerTeam);
   const knownTeams = new Set((await existingTeamNames(tx, wanted.teams)).map(key));
   const teams: string[] = [];
   for (const name of wanted.teams) {
@@ -148,7 +163,7 @@ export async function planCreations(tx: DbOrTx, batchId: string, planId: string,
   }
   const knownTypes = new Set(await existingStepTypes(tx, wanted.stepTypes));
   const stepTypes = wanted.stepTypes.filter((code) => !knownTypes.has(code));
-  return { ...structure, teams, stepTypes };
+  return { ...(newPlan ? { plan: { name: newPlan.name, ownerTeam: newPlan.ownerTeam } } : {}), ...structure, teams, stepTypes };
 }
 
 /**
@@ -156,7 +171,14 @@ export async function planCreations(tx: DbOrTx, batchId: string, planId: string,
  * (sequences before their phases, so a rollback removes phases first). Defaults for the columns a
  * file cannot give: a step type is named by its code; descriptions say which import made the row.
  */
-export async function createPlanned(tx: DbOrTx, batchId: string, planId: string, by: string, creations: PlannedCreations): Promise<void> {
+export async function createPlanned(
+  tx: DbOrTx,
+  batchId: string,
+  planId: string,
+  by: string,
+  creations: PlannedCreations,
+  newPlan?: NewPlan,
+): Promise<void> {
   const note = `Created by import ${batchId}.`;
   // Another plan's import may have created a team or step type since this one was checked: under
   // the lock, only what is still missing is created (the steps then resolve to the existing row).
@@ -167,6 +189,20 @@ export async function createPlanned(tx: DbOrTx, batchId: string, planId: string,
     await insertLoggedStepType(tx, batchId, by, { code, name: code, description: note });
   }
   for (const name of creations.teams.filter((team) => !teamsNow.has(key(team)))) await insertLoggedTeam(tx, batchId, by, { name, description: note });
+  if (creations.plan && newPlan) {
+    // Another plan may have taken the name since the check (plan names are not unique in the schema).
+    const taken = await planNamed(tx, newPlan.name);
+    if (taken) throw planNameTaken(taken.name);
+    const teamId = await teamIdNamed(tx, newPlan.ownerTeam);
+    if (teamId === null) throw domainError('VALIDATION', `Team "${newPlan.ownerTeam}" (the new plan's owner) does not exist; tick "Create what is missing" to create it.`);
+    await insertLoggedPlan(tx, batchId, by, {
+      id: planId,
+      name: newPlan.name,
+      description: newPlan.description,
+      teamId,
+      statusId: CONTAINER_STATUS_ID.Plan.PLANNING,
+    });
+  }
   const sequenceIds = new Map<string, string>();
   for (const sequence of creations.sequences) {
     sequenceIds.set(key(sequence.name), await insertLoggedSequence(tx, batchId, by, { planId, name: sequence.name, order: sequence.order }));
@@ -179,6 +215,10 @@ export async function createPlanned(tx: DbOrTx, batchId: string, planId: string,
     if (!sequenceId) throw new Error(`Sequence ${phase.sequence} of a phase to create was not found`);
     await insertLoggedPhase(tx, batchId, by, { sequenceId, name: phase.name, order: phase.order });
   }
+}
+
+export function planNameTaken(name: string): DomainError {
+  return domainError('CONFLICT', `A master plan called "${name}" already exists; choose another name for the new plan, or import into that plan.`);
 }
 
 /**

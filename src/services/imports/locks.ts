@@ -76,10 +76,13 @@ export async function runningImport(db: DbOrTx, planId: string, now: Date, excep
  * Takes (or renews) the plan's lock for `requestId`. Throws CONFLICT naming the import that
  * holds it. Expired locks are released; a chunked promotion they left half-done is undone.
  */
-export async function acquirePlanLock(db: Db, planId: string, requestId: string, now: Date): Promise<void> {
+export async function acquirePlanLock(db: Db, planId: string, requestId: string, now: Date, options: { planned?: boolean } = {}): Promise<void> {
   await db.transaction(async (tx) => {
     const [plan] = await tx.select({ id: masterPlans.id }).from(masterPlans).where(eq(masterPlans.id, planId)).for('no key update');
-    if (!plan) throw domainError('NOT_FOUND', 'That master plan does not exist.');
+    // A new plan (created by this batch's promotion) has no row to serialise on yet: its id is
+    // known to this batch only, so the lock row on that id is serialised by the id instead.
+    if (!plan && options.planned) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`umig.imports.plan.${planId}`}))`);
+    else if (!plan) throw domainError('NOT_FOUND', 'That master plan does not exist.');
     const current = await holders(tx, planId, true);
     const live = current.find((holder) => holder.requestId !== requestId && holder.expiresAt > now);
     if (live) throw conflictWith(live);

@@ -49,14 +49,14 @@ export async function previewPromotion(ctx: ServiceContext, input: z.output<type
       const batch = await lockBatch(tx, input.batchId);
       if (batch.status !== 'VALIDATED') throw domainError('CONFLICT', 'This import changed state meanwhile; reload it.');
       const config = batch.configuration;
-      const creates = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? []) : NOTHING_TO_CREATE;
+      const creates = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? [], config.newPlan) : NOTHING_TO_CREATE;
       const empty = { batchId: batch.id, counts: { created: 0, updated: 0, unchanged: 0 }, steps: [], truncated: false, creates, changes: EMPTY_STATS };
       const problems = await validateStagedBatch(tx, batch.id, batch.masterPlanId, config, creates);
       if (problems.length > 0) {
         preview = { ...empty, problems: problems.length };
         throw new DryRunOver();
       }
-      if (countCreations(creates) > 0) await createPlanned(tx, batch.id, batch.masterPlanId, ctx.actor.code, creates);
+      if (countCreations(creates) > 0) await createPlanned(tx, batch.id, batch.masterPlanId, ctx.actor.code, creates, config.newPlan);
       const chunk = await promoteChunk(tx, batch.id, batch.masterPlanId, ctx.actor.code, { afterSeq: 0, stats: EMPTY_STATS }, Math.max(batch.stepCount, 1));
       const steps = await promotedStepChanges(tx, batch.id);
       const count = (change: PreviewStep['change']) => steps.filter((step) => step.change === change).length;

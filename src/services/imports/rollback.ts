@@ -11,6 +11,7 @@ import { queryRows } from '../../db/query';
 import {
   masterInstructions,
   masterPhases,
+  masterPlans,
   masterSequences,
   masterStepDependencies,
   masterStepImpactedTeams,
@@ -28,6 +29,7 @@ const UNDOABLE: Record<string, { table: PgTable; key: string[] }> = {
   steps_master_stm_x_iteration_types_itt: { table: masterStepIterationTypes, key: ['stm_id', 'itt_code'] },
   step_dependencies_master_sdm: { table: masterStepDependencies, key: ['sdm_id'] },
   // Created by "create missing" (src/services/imports/create-missing.ts), always INSERTED.
+  plans_master_plm: { table: masterPlans, key: ['plm_id'] },
   sequences_master_sqm: { table: masterSequences, key: ['sqm_id'] },
   phases_master_phm: { table: masterPhases, key: ['phm_id'] },
   teams_tms: { table: teams, key: ['tms_id'] },

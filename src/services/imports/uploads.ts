@@ -31,7 +31,7 @@ import { masterPlans } from '../../db/schema';
 import { domainError } from '../../domain/errors';
 import { recordAudit } from '../audit';
 import type { ServiceContext } from '../context';
-import { batchView, createBatch, MAX_UPLOAD_BYTES, type ImportBatchView } from './batches';
+import { batchView, checkNewPlan, createBatch, MAX_UPLOAD_BYTES, newPlanInput, type ImportBatchView } from './batches';
 import { conflictWith, runningImport } from './locks';
 import { assertCanImport } from './permissions';
 import { IMPORT_FORMATS } from './types';
@@ -47,7 +47,9 @@ const MAX_PARTS_PER_FILE = Math.ceil(MAX_UPLOAD_BYTES / 1024) + 1;
 
 export const startUploadInput = z
   .strictObject({
-    masterPlanId: z.uuid(),
+    masterPlanId: z.uuid().optional(),
+    /** A master plan the import creates at promotion (needs createMissing); instead of masterPlanId. */
+    newPlan: newPlanInput.optional(),
     format: z.enum(IMPORT_FORMATS),
     files: z
       .array(z.strictObject({ name: z.string().trim().min(1).max(255), bytes: z.int().min(0).max(MAX_UPLOAD_BYTES) }))
@@ -60,6 +62,10 @@ export const startUploadInput = z
   .refine((input) => input.files.reduce((total, file) => total + file.bytes, 0) <= MAX_UPLOAD_BYTES, {
     message: `The files together are larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`,
     path: ['files'],
+  })
+  .refine((input) => (input.masterPlanId === undefined) !== (input.newPlan === undefined), {
+    message: 'Name the target: masterPlanId (an existing plan) or newPlan (a plan the import creates), not both.',
+    path: ['masterPlanId'],
   });
 
 export const uploadPartInput = z.strictObject({
@@ -83,7 +89,9 @@ export interface UploadFileProgress {
 
 export interface UploadView {
   uploadId: string;
-  masterPlanId: string;
+  /** Null when the upload names a new plan (`newPlan`). */
+  masterPlanId: string | null;
+  newPlan: { name: string; ownerTeam: string } | null;
   format: 'CSV' | 'JSON';
   status: 'RECEIVING' | 'FINISHED';
   /** Largest part accepted, in UTF-8 bytes. */
@@ -98,6 +106,7 @@ function viewOf(row: ImportUploadRow, parts: PartSummary[]): UploadView {
   return {
     uploadId: row.id,
     masterPlanId: row.masterPlanId,
+    newPlan: row.options.newPlan ? { name: row.options.newPlan.name, ownerTeam: row.options.newPlan.ownerTeam } : null,
     format: row.format as 'CSV' | 'JSON',
     status: row.status as 'RECEIVING' | 'FINISHED',
     partBytes: UPLOAD_PART_MAX_BYTES,
@@ -126,19 +135,27 @@ export async function startUpload(ctx: ServiceContext, input: z.output<typeof st
   const now = ctx.now();
   if (input.format === 'JSON' && input.files.length !== 1) throw domainError('VALIDATION', 'A JSON import is one file.');
   if (input.format === 'CSV' && input.files.length !== 2) throw domainError('VALIDATION', 'A CSV import is two files: the steps and the instructions.');
-  const [plan] = await ctx.db.select({ id: masterPlans.id }).from(masterPlans).where(eq(masterPlans.id, input.masterPlanId));
-  if (!plan) throw domainError('NOT_FOUND', 'That master plan does not exist.');
-  // Refused before megabytes are sent, not after.
-  const running = await runningImport(ctx.db, plan.id, now);
-  if (running) throw conflictWith(running);
+  let plan: { id: string } | null = null;
+  if (input.newPlan) {
+    // Refused before megabytes are sent (checked again when the upload is finished).
+    await checkNewPlan(ctx.db, input.newPlan, input.createMissing === true);
+  } else {
+    const [found] = await ctx.db.select({ id: masterPlans.id }).from(masterPlans).where(eq(masterPlans.id, input.masterPlanId ?? ''));
+    if (!found) throw domainError('NOT_FOUND', 'That master plan does not exist.');
+    plan = found;
+    // Refused before megabytes are sent, not after.
+    const running = await runningImport(ctx.db, plan.id, now);
+    if (running) throw conflictWith(running);
+  }
   const options = {
+    ...(input.newPlan ? { newPlan: { name: input.newPlan.name, ownerTeam: input.newPlan.ownerTeam, description: input.newPlan.description ?? null } } : {}),
     ...(input.priority === undefined ? {} : { priority: input.priority }),
     ...(input.chunkSize === undefined ? {} : { chunkSize: input.chunkSize }),
     ...(input.createMissing ? { createMissing: true } : {}),
   };
   const row = await ctx.db.transaction(async (tx) => {
     const created = await insertUpload(tx, {
-      masterPlanId: plan.id,
+      masterPlanId: plan?.id ?? null,
       format: input.format,
       files: input.files.map((file) => ({ name: file.name, bytes: file.bytes })),
       options,
@@ -152,7 +169,7 @@ export async function startUpload(ctx: ServiceContext, input: z.output<typeof st
       action: 'IMPORT_UPLOAD_STARTED',
       entityType: 'import_upload',
       entityId: created.id,
-      after: { masterPlanId: plan.id, format: input.format, files: created.files, options },
+      after: { masterPlanId: plan?.id ?? null, format: input.format, files: created.files, options },
     });
     return created;
   });
@@ -212,6 +229,7 @@ export async function finishUpload(ctx: ServiceContext, input: z.output<typeof u
     const files = await Promise.all(row.files.map(async (file, index) => ({ name: file.name, content: await assembleFile(ctx.db, row.id, index) })));
     const batchId = await createBatch(ctx.db, ctx.actor, now, {
       masterPlanId: row.masterPlanId,
+      ...(row.options.newPlan ? { newPlan: row.options.newPlan } : {}),
       format: view.format,
       files,
       ...(row.options.priority === undefined ? {} : { priority: row.options.priority }),
