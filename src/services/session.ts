@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../db/schema';
-import { canManagePlans, canManageReferenceData, canOverride } from '../domain/access/permissions';
+import { canManageControls, canManagePlans, canManageReferenceData, canOverride } from '../domain/access/permissions';
 import { getConfig } from './configuration/settings';
 import type { ServiceContext } from './context';
 
@@ -15,7 +15,7 @@ export interface Session {
   isAdmin: boolean;
   teamIds: number[];
   /** What the apps may offer; the service still checks every call. */
-  can: { manageReferenceData: boolean; managePlans: boolean; override: boolean };
+  can: { manageReferenceData: boolean; managePlans: boolean; override: boolean; manageControls: boolean };
   /** How often open runsheets ask for changes (system configuration `runsheet.refreshIntervalSeconds`). */
   refreshSeconds: number;
 }
@@ -38,6 +38,7 @@ export async function currentSession(ctx: ServiceContext, _input: z.output<typeo
       manageReferenceData: canManageReferenceData(ctx.actor),
       managePlans: canManagePlans(ctx.actor),
       override: canOverride(ctx.actor),
+      manageControls: canManageControls(ctx.actor),
     },
     refreshSeconds: Number(refreshSeconds),
   };

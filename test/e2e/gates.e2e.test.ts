@@ -156,3 +156,48 @@ describe('control cards', () => {
     await screenshot(page, 'control-card-signed', 'umig-controls');
   });
 });
+
+describe('validator assignment in the controls macro', () => {
+  test('a pilot assigns validators to one control and to every control of a phase; one person in both slots is refused', async () => {
+    const pilot = account('PILOT');
+    const admin = account('ADMIN');
+    const normal = account('NORMAL');
+    const page = await openPageAs(pilot);
+    const controls = macroFrame(page, 'umig-controls');
+    const section = controls.locator('section[data-phase-id]').filter({ has: controls.locator('article[data-control-id]') }).first();
+    await section.waitFor({ timeout: 60_000 });
+    await section.getByRole('button', { name: 'Assign validators' }).click();
+    const assignment = section.getByRole('group', { name: /^Assign validators of / });
+    await assignment.locator('select').first().waitFor({ timeout: 15_000 });
+
+    // One control: the admin becomes its IT validator.
+    const firstCard = section.locator('article[data-control-id]').first();
+    const firstId = (await firstCard.getAttribute('data-control-id'))!;
+    const row = assignment.locator(`tr[data-assign-control="${firstId}"]`);
+    await row.locator('select').nth(0).selectOption({ label: `${admin.name} (${admin.code})` });
+    await row.getByRole('button', { name: /^Save / }).click();
+    await assignment.getByRole('status').filter({ hasText: /Validators of .+ saved\./ }).waitFor({ timeout: 15_000 });
+    await expectEventually(async () => (await firstCard.locator('li[data-slot="IT"]').innerText()).includes(admin.name), 15_000, 'card shows the new IT validator');
+
+    // Every control of the phase: the admin for IT, the NORMAL user for business.
+    const all = assignment.locator('tr[data-assign-control="all"]');
+    await all.locator('select').nth(0).selectOption({ label: `${admin.name} (${admin.code})` });
+    await all.locator('select').nth(1).selectOption({ label: `${normal.name} (${normal.code})` });
+    await all.getByRole('button', { name: 'Assign to all controls of this phase' }).click();
+    await assignment.getByRole('status').filter({ hasText: /^Validators assigned: \d+ of \d+ controls/ }).waitFor({ timeout: 15_000 });
+    const cards = section.locator('article[data-control-id]');
+    await expectEventually(async () => {
+      const texts = await cards.locator('li[data-slot="BIZ"]').allInnerTexts();
+      const its = await cards.locator('li[data-slot="IT"]').allInnerTexts();
+      return texts.length > 0 && texts.every((text) => text.includes(normal.name)) && its.every((text) => text.includes(admin.name));
+    }, 15_000, 'every card shows the new business validator');
+    await screenshot(page, 'controls-validators-assigned', 'umig-controls');
+
+    // The same person in both slots is refused with the service's sentence; nothing changes.
+    await all.locator('select').nth(0).selectOption({ label: `${normal.name} (${normal.code})` });
+    await all.locator('select').nth(1).selectOption({ label: `${normal.name} (${normal.code})` });
+    await all.getByRole('button', { name: 'Assign to all controls of this phase' }).click();
+    await assignment.getByText(/cannot be both the IT and the business validator/).waitFor({ timeout: 15_000 });
+    await expect(firstCard.locator('li[data-slot="IT"]').innerText()).resolves.toContain(admin.name);
+  });
+});

@@ -3,6 +3,7 @@ import { useId, useState, type CSSProperties } from 'react';
 import type { AnyRow } from '../../shared/admin-api';
 import { EntityPage } from '../../shared/admin-entity-page';
 import { AddFromConfluence } from './AddFromConfluence';
+import { ControlValidators } from './ControlValidators';
 import * as entities from './entities';
 import { Imports } from './Imports';
 import { MasterPlans } from './MasterPlans';
@@ -31,6 +32,7 @@ type SectionId =
   | 'systemConfiguration'
   | 'emailTemplates'
   | 'imports'
+  | 'controlValidators'
   | 'emailOutbox';
 
 const SECTIONS: ReadonlyArray<{ group: string; items: ReadonlyArray<{ id: SectionId; label: string }> }> = [
@@ -48,6 +50,7 @@ const SECTIONS: ReadonlyArray<{ group: string; items: ReadonlyArray<{ id: Sectio
       { id: 'iterations', label: 'Iterations' },
       { id: 'masterPlans', label: 'Master plans' },
       { id: 'imports', label: 'Imports' },
+      { id: 'controlValidators', label: 'Control validators' },
     ],
   },
   {
@@ -175,6 +178,8 @@ function Section({ id }: { id: SectionId }) {
       return <EntityPage key={id} descriptor={entities.emailTemplatesEntity} />;
     case 'imports':
       return <Imports />;
+    case 'controlValidators':
+      return <ControlValidators />;
     case 'emailOutbox':
       return <Outbox />;
   }

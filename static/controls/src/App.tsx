@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { umig, type PhaseControls } from '../../shared/api';
 import { describeError } from '../../shared/bridge';
 import { ControlCard } from '../../shared/controls/ControlCard';
+import { ValidatorAssignment } from '../../shared/controls/ValidatorAssignment';
 import { look } from '../../shared/look';
 import { StatusLozenge } from '../../shared/status-lozenge';
 import { AppFrame, EmptyState, ErrorState, LoadingState } from '../../shared/ui';
@@ -41,6 +42,18 @@ type State = { status: 'loading' } | { status: 'error'; message: string } | { st
 
 function ControlsMacro({ config }: { config: ControlsConfig }) {
   const [state, setState] = useState<State>({ status: 'loading' });
+  // Pilots and administrators also assign validators here; the service checks every call anyway.
+  const [canAssign, setCanAssign] = useState(false);
+  useEffect(() => {
+    let live = true;
+    umig('session/me', {}).then(
+      (session) => live && setCanAssign(session.can.manageControls),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const [reloadError, setReloadError] = useState<string>();
   const generation = useRef(0);
   const { iterationId, phaseId } = config;
@@ -114,15 +127,16 @@ function ControlsMacro({ config }: { config: ControlsConfig }) {
       {withControls.length === 0 ? (
         <EmptyState title="No controls here">This {phaseId ? 'phase' : 'iteration'} has no quality gates to validate.</EmptyState>
       ) : (
-        data.phases.map((phase) => <PhaseSection key={phase.id} phase={phase} onRecorded={() => void load('reload')} />)
+        data.phases.map((phase) => <PhaseSection key={phase.id} phase={phase} canAssign={canAssign} onRecorded={() => void load('reload')} />)
       )}
     </div>
   );
 }
 
-function PhaseSection({ phase, onRecorded }: { phase: PhaseControls; onRecorded: () => void }) {
+function PhaseSection({ phase, canAssign, onRecorded }: { phase: PhaseControls; canAssign: boolean; onRecorded: () => void }) {
   const name = phase.name ?? `Phase ${phase.order ?? ''}`;
   const { summary } = phase;
+  const [assigning, setAssigning] = useState(false);
   return (
     <section aria-label={`Phase ${name}`} data-phase-id={phase.id} data-phase-blocked={phase.blocked} style={look.section}>
       <div style={{ ...look.row, marginBottom: '0.5rem' }}>
@@ -146,6 +160,14 @@ function PhaseSection({ phase, onRecorded }: { phase: PhaseControls; onRecorded:
             summary.criticalNotPassed.length > 0 ? `; critical still open: ${summary.criticalNotPassed.join(', ')}` : ''
           }.`}
       </p>
+      {canAssign && phase.controls.length > 0 && (
+        <div style={{ marginBottom: '0.5rem' }}>
+          <Button appearance="subtle" aria-expanded={assigning} onClick={() => setAssigning(!assigning)}>
+            {assigning ? 'Hide validator assignment' : 'Assign validators'}
+          </Button>
+        </div>
+      )}
+      {canAssign && assigning && <ValidatorAssignment phase={phase} onAssigned={onRecorded} />}
       {phase.controls.length === 0 ? (
         <p style={look.meta}>No controls in this phase.</p>
       ) : (
