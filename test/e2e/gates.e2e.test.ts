@@ -8,7 +8,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import { expectNoSeriousViolations } from './axe';
+import { appFrame, ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
 import { DEMO_PAGE_PATH } from './runsheet-probe';
 
 type Host = Awaited<ReturnType<typeof startLocalHost>>;
@@ -24,12 +25,12 @@ function account(role: 'ADMIN' | 'PILOT' | 'NORMAL'): Account {
   return found;
 }
 
-async function openPageAs(who: Account): Promise<Page> {
+async function openPageAs(who: Account, to = DEMO_PAGE_PATH): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[${who.role}] page error: ${error.message}`));
-  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(DEMO_PAGE_PATH)}`, host.url).href);
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(to)}`, host.url).href);
   return page;
 }
 
@@ -192,6 +193,7 @@ describe('validator assignment in the controls macro', () => {
       return texts.length > 0 && texts.every((text) => text.includes(normal.name)) && its.every((text) => text.includes(admin.name));
     }, 15_000, 'every card shows the new business validator');
     await screenshot(page, 'controls-validators-assigned', 'umig-controls');
+    await expectNoSeriousViolations(await appFrame(page, 'umig-controls'), 'controls macro, validator assignment open');
 
     // The same person in both slots is refused with the service's sentence; nothing changes.
     await all.locator('select').nth(0).selectOption({ label: `${normal.name} (${normal.code})` });
@@ -199,5 +201,27 @@ describe('validator assignment in the controls macro', () => {
     await all.getByRole('button', { name: 'Assign to all controls of this phase' }).click();
     await assignment.getByText(/cannot be both the IT and the business validator/).waitFor({ timeout: 15_000 });
     await expect(firstCard.locator('li[data-slot="IT"]').innerText()).resolves.toContain(admin.name);
+  });
+});
+
+describe('validator assignment in the administration page', () => {
+  test('an administrator picks an iteration and assigns a control\'s validators', async () => {
+    const admin = account('ADMIN');
+    const pilot = account('PILOT');
+    const page = await openPageAs(admin, '/wiki/admin/umig');
+    const frame = await appFrame(page, 'umig-admin');
+    const nav = frame.getByRole('navigation', { name: 'Administration sections' });
+    await nav.waitFor({ timeout: 60_000 });
+    await nav.getByRole('button', { name: 'Control validators', exact: true }).click();
+    await frame.getByLabel('Iteration', { exact: true }).selectOption({ label: host.focus!.iterationName });
+    const table = frame.getByRole('group', { name: /^Assign validators of / }).first();
+    await table.waitFor({ timeout: 30_000 });
+    const row = table.locator('tr[data-assign-control]:not([data-assign-control="all"])').first();
+    await row.locator('select').nth(1).selectOption({ label: `${pilot.name} (${pilot.code})` });
+    await row.getByRole('button', { name: /^Save / }).click();
+    await table.getByRole('status').filter({ hasText: /Validators of .+ saved\.|Nothing changed/ }).waitFor({ timeout: 15_000 });
+    await expectEventually(async () => (await row.locator('select').nth(1).inputValue()) !== '', 15_000, 'the saved business validator stays chosen');
+    await expectNoSeriousViolations(frame, 'admin control validators');
+    await screenshot(page, 'admin-control-validators', 'umig-admin');
   });
 });
