@@ -12,6 +12,7 @@ import { useForgeContext } from '../../shared/use-forge-context';
 import { readRunsheetView, type RunsheetView } from './config';
 import { FiltersBar } from './Filters';
 import { buildRows, filterSteps, indexSteps, isFiltered, NO_FILTERS, stepTimes, type Filters, type StepEntry } from './model';
+import { PrintView } from './PrintView';
 import { TimingHeader } from './TimingHeader';
 import { RunsheetGrid, type Lookups } from './RunsheetGrid';
 import { useRefreshInterval, useRunsheet, type RunsheetHandle } from './use-runsheet';
@@ -66,6 +67,9 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
   const [filters, setFilters] = useState<Filters>(() => ({ ...NO_FILTERS, teamId: view.teamId ?? null, labelId: view.labelId ?? null }));
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [selectedStepId, setSelectedStepId] = useState<string | null>(null);
+  const [allColumns, setAllColumns] = useState(false);
+  const [printing, setPrinting] = useState(false);
+  const printButton = useRef<HTMLButtonElement>(null);
   const filterChangedAt = useRef<number | null>(null);
 
   const statusIds = useMemo(() => new Map(runsheet.stepStatuses.map((status) => [status.name, status.id])), [runsheet.stepStatuses]);
@@ -139,6 +143,20 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
   const announcedCount = useSettledValue(shownCount, ANNOUNCE_AFTER_MS);
   const selectedEntry = selectedStepId ? entries.find((entry) => entry.step.id === selectedStepId) : undefined;
 
+  if (printing) {
+    return (
+      <PrintView
+        runsheet={runsheet}
+        matching={matching}
+        lookups={lookups}
+        onDone={() => {
+          setPrinting(false);
+          window.setTimeout(() => printButton.current?.focus(), 0);
+        }}
+      />
+    );
+  }
+
   return (
     <div>
       <Summary runsheet={runsheet} refreshError={handle.refreshError} />
@@ -160,9 +178,17 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
             </span>
             {/* Announced once the filters stop changing, not on every keystroke in the search. */}
             <LiveText text={announcedCount} />
-            <Button onClick={exportCsv} isDisabled={matching.length === 0}>
-              Export CSV
-            </Button>
+            <div style={look.row}>
+              <Button aria-pressed={allColumns} onClick={() => setAllColumns((current) => !current)}>
+                All columns
+              </Button>
+              <Button ref={printButton} onClick={() => setPrinting(true)} isDisabled={matching.length === 0}>
+                Print view
+              </Button>
+              <Button onClick={exportCsv} isDisabled={matching.length === 0}>
+                Export CSV
+              </Button>
+            </div>
           </div>
           {/* Side by side when both fit; in a narrow frame (or at 400% zoom) the panel goes under the table. */}
           <div className="umig-split" style={{ display: 'flex', flexWrap: 'wrap', gap: token('space.200', '1rem'), alignItems: 'flex-start' }}>
@@ -178,6 +204,7 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
                   onOpenStep={openStep}
                   onToggle={toggle}
                   height={GRID_HEIGHT}
+                  allColumns={allColumns}
                 />
               )}
             </div>
@@ -185,6 +212,13 @@ function LoadedRunsheet({ runsheet, handle, view }: { runsheet: Runsheet; handle
               <aside
                 aria-label="Step details"
                 className="umig-step-panel"
+                onKeyDown={(event) => {
+                  // Escape closes the panel, unless something inside (a dialog, a menu) used it first.
+                  if (event.key === 'Escape' && !event.defaultPrevented) {
+                    event.preventDefault();
+                    closeStep();
+                  }
+                }}
                 style={{
                   flex: '1 1 min(30rem, 100%)',
                   maxWidth: '100%',

@@ -1,11 +1,12 @@
 import ProgressBar from '@atlaskit/progress-bar';
 import { token } from '@atlaskit/tokens';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Runsheet, StatusInfo } from '../../shared/api';
 import { formatFullTime, formatMinutes, formatTime, statusLabel } from '../../shared/format';
 import { look } from '../../shared/look';
 import { StatusLozenge } from '../../shared/status-lozenge';
+import { COLUMNS, columnsThatFit, minWidthOf, templateOf, type Column, type ColumnKey } from './columns';
 import { formatVariance, type Row, type StepEntry, type StepTimes } from './model';
 
 export interface Lookups {
@@ -15,22 +16,6 @@ export interface Lookups {
   planned: ReadonlyMap<string, StepTimes>;
 }
 
-const COLUMNS = [
-  { key: 'code', title: 'Code', width: '8rem' },
-  { key: 'name', title: 'Step', width: 'minmax(14rem, 2fr)' },
-  { key: 'type', title: 'Type', width: '4rem' },
-  { key: 'owner', title: 'Owner team', width: 'minmax(9rem, 1fr)' },
-  { key: 'status', title: 'Status', width: '8.5rem' },
-  { key: 'duration', title: 'Duration', width: '5.5rem' },
-  { key: 'planned', title: 'Planned', width: '9rem' },
-  { key: 'forecast', title: 'Forecast', width: '11rem' },
-  { key: 'actual', title: 'Actual', width: '11rem' },
-  { key: 'instructions', title: 'Instructions', width: '6rem' },
-  { key: 'gate', title: 'Controls', width: '8rem' },
-] as const;
-
-const TEMPLATE = COLUMNS.map((column) => column.width).join(' ');
-const MIN_WIDTH = '89rem';
 const HEADER_HEIGHT = 36;
 const STEP_HEIGHT = 40;
 const PHASE_HEIGHT = 44;
@@ -48,6 +33,8 @@ export interface GridProps {
   onOpenStep: (stepId: string) => void;
   onToggle: (containerId: string) => void;
   height: string;
+  /** Every column, the table scrolling sideways; otherwise the columns that fit, by priority (columns.ts). */
+  allColumns?: boolean;
 }
 
 /**
@@ -56,8 +43,11 @@ export interface GridProps {
  * the tab order (roving tabindex); arrows move, Enter/Space toggles a header or opens a step,
  * Left/Right collapse and expand.
  */
-export function RunsheetGrid({ rows, lookups, selectedStepId, onOpenStep, onToggle, height }: GridProps) {
+export function RunsheetGrid({ rows, lookups, selectedStepId, onOpenStep, onToggle, height, allColumns = false }: GridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const widthRem = useWidthRem(scrollRef);
+  const columns = useMemo(() => (allColumns || widthRem === null ? [...COLUMNS] : columnsThatFit(widthRem)), [allColumns, widthRem]);
+  const layout = useMemo(() => ({ columns, template: templateOf(columns), minWidth: minWidthOf(columns) }), [columns]);
   const [activeKey, setActiveKey] = useState<string | null>(null);
   const focusPending = useRef(false);
 
@@ -167,8 +157,8 @@ export function RunsheetGrid({ rows, lookups, selectedStepId, onOpenStep, onTogg
         aria-rowindex={1}
         style={{
           display: 'grid',
-          gridTemplateColumns: TEMPLATE,
-          minWidth: MIN_WIDTH,
+          gridTemplateColumns: layout.template,
+          minWidth: layout.minWidth,
           height: HEADER_HEIGHT,
           alignItems: 'center',
           position: 'sticky',
@@ -180,13 +170,13 @@ export function RunsheetGrid({ rows, lookups, selectedStepId, onOpenStep, onTogg
           borderBottom: `2px solid ${token('color.border', '#0B120E24')}`,
         }}
       >
-        {COLUMNS.map((column) => (
+        {layout.columns.map((column) => (
           <div key={column.key} role="columnheader" style={cell}>
             {column.title}
           </div>
         ))}
       </div>
-      <div style={{ height: virtualizer.getTotalSize(), minWidth: MIN_WIDTH, position: 'relative' }}>
+      <div style={{ height: virtualizer.getTotalSize(), minWidth: layout.minWidth, position: 'relative' }}>
         {items.map((item) => {
           const row = rows[item.index]!;
           const offset = item.start - HEADER_HEIGHT;
@@ -202,12 +192,23 @@ export function RunsheetGrid({ rows, lookups, selectedStepId, onOpenStep, onTogg
                 tabIndex={tabIndex}
                 selected={row.key === selectedStepId}
                 lookups={lookups}
+                layout={layout}
                 onOpen={onOpenStep}
                 onFocusRow={setActiveKey}
               />
             );
           }
-          return <HeaderRow key={item.key} row={row} index={item.index} offset={offset} size={item.size} tabIndex={tabIndex} onToggle={onToggle} onFocusRow={setActiveKey} />;
+          return <HeaderRow
+              key={item.key}
+              row={row}
+              index={item.index}
+              offset={offset}
+              size={item.size}
+              tabIndex={tabIndex}
+              onToggle={onToggle}
+              onFocusRow={setActiveKey}
+              minWidth={layout.minWidth}
+            />;
         })}
       </div>
     </div>
@@ -234,9 +235,10 @@ interface HeaderRowProps {
   tabIndex: number;
   onToggle: (id: string) => void;
   onFocusRow: (key: string) => void;
+  minWidth: string;
 }
 
-const HeaderRow = memo(function HeaderRow({ row, index, offset, size, tabIndex, onToggle, onFocusRow }: HeaderRowProps) {
+const HeaderRow = memo(function HeaderRow({ row, index, offset, size, tabIndex, onToggle, onFocusRow, minWidth }: HeaderRowProps) {
   const isSequence = row.kind === 'sequence';
   const container = isSequence ? row.sequence : row.phase;
   const progress = container.progress;
@@ -262,7 +264,7 @@ const HeaderRow = memo(function HeaderRow({ row, index, offset, size, tabIndex, 
         display: 'flex',
         alignItems: 'center',
         gap: '0.75rem',
-        minWidth: MIN_WIDTH,
+        minWidth,
         boxSizing: 'border-box',
         padding: `0 0.5rem 0 ${isSequence ? '0.5rem' : '1.75rem'}`,
         cursor: 'pointer',
@@ -279,10 +281,11 @@ const HeaderRow = memo(function HeaderRow({ row, index, offset, size, tabIndex, 
           {kind} {order}: {name}
         </span>
         <StatusLozenge status={container.status} isBold={false} />
-        <span style={{ width: '10rem', flex: '0 0 auto' }}>
+        {/* In a narrow table the bar and the figures give way before the name does. */}
+        <span style={{ flex: '0 1 10rem', minWidth: '3rem' }}>
           <ProgressBar value={progress.ratio} ariaLabel={`${name} progress`} appearance={progress.percent === 100 ? 'success' : 'default'} />
         </span>
-        <span style={{ color: token('color.text.subtle', '#505258'), fontWeight: 400, whiteSpace: 'nowrap' }}>
+        <span style={{ color: token('color.text.subtle', '#505258'), fontWeight: 400, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0, flex: '0 1 auto' }}>
           {progress.percent}% · {progress.completedCount}/{progress.stepCount} done · {row.shown} shown
         </span>
         {!isSequence && <PhaseGate phase={row.phase} />}
@@ -294,7 +297,7 @@ const HeaderRow = memo(function HeaderRow({ row, index, offset, size, tabIndex, 
 function PhaseGate({ phase }: { phase: Extract<Row, { kind: 'phase' }>['phase'] }) {
   const { controls } = phase;
   return (
-    <span style={{ whiteSpace: 'nowrap', fontWeight: 400 }} data-phase-blocked={phase.blocked}>
+    <span style={{ whiteSpace: 'nowrap', fontWeight: 400, overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0, flex: '0 1 auto' }} data-phase-blocked={phase.blocked}>
       {phase.blocked ? (
         <span style={{ color: token('color.text.danger', '#AE2E24'), fontWeight: 600 }}>Blocked by {phase.blockedBy.join(', ')}</span>
       ) : (
@@ -331,7 +334,31 @@ export function stepRowLabel(entry: StepEntry, statusName: string, owner: string
   return parts.join(', ');
 }
 
+interface Layout {
+  columns: readonly Column[];
+  template: string;
+  minWidth: string;
+}
+
+/** The scroll container's width in rem (null before the first measurement), followed as the frame resizes. */
+function useWidthRem(ref: RefObject<HTMLDivElement | null>): number | null {
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    // Whole rem steps: a resize by a few pixels does not re-render every row.
+    const measure = () => setWidth(Math.floor(element.clientWidth / rem));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
 interface StepRowProps {
+  layout: Layout;
   entry: StepEntry;
   index: number;
   offset: number;
@@ -343,13 +370,106 @@ interface StepRowProps {
   onFocusRow: (key: string) => void;
 }
 
-const StepRow = memo(function StepRow({ entry, index, offset, size, tabIndex, selected, lookups, onOpen, onFocusRow }: StepRowProps) {
+const StepRow = memo(function StepRow({ layout, entry, index, offset, size, tabIndex, selected, lookups, onOpen, onFocusRow }: StepRowProps) {
   const { step, phase } = entry;
   const status = lookups.statusById.get(step.statusId) ?? { id: step.statusId, name: 'UNKNOWN', color: '#999999' };
   const owner = step.ownerTeamId === null ? '—' : (lookups.teamName.get(step.ownerTeamId) ?? '—');
   const planned = lookups.planned.get(step.id);
   const done = step.instructions.done;
   const total = step.instructions.total;
+  const cells: Record<ColumnKey, ReactNode> = {
+    code: (
+      <div role="gridcell" style={{ ...cell, paddingLeft: '2rem', fontFamily: token('font.family.code', 'ui-monospace, monospace') }}>
+        {step.code ?? '—'}
+      </div>
+    ),
+    name: (
+      <div role="gridcell" style={cell} title={step.name ?? undefined}>
+        {step.name ?? '—'}
+      </div>
+    ),
+    type: (
+      <div role="gridcell" style={cell} title={step.typeCode ? lookups.typeName.get(step.typeCode) : undefined}>
+        {step.typeCode ?? '—'}
+      </div>
+    ),
+    owner: (
+      <div role="gridcell" style={cell} title={owner}>
+        {owner}
+      </div>
+    ),
+    status: (
+      <div role="gridcell" style={cell} title={step.statusReason ? `Why: ${step.statusReason}` : undefined} data-status-reason={step.statusReason ?? undefined}>
+        <StatusLozenge status={status} />
+        {step.statusReason && <span style={{ marginLeft: '0.25rem', color: 'var(--ds-text-subtle, #44546F)' }}>{`· ${step.statusReason}`}</span>}
+      </div>
+    ),
+    duration: (
+      <div role="gridcell" style={cell}>
+        {formatMinutes(step.durationMinutes)}
+      </div>
+    ),
+    planned: (
+      <div role="gridcell" style={cell} title={planned ? `${planned.offsets}${planned.critical ? ', on the critical path' : ''}` : undefined} data-critical={planned?.critical ? 'true' : undefined}>
+        {planned ? (
+          <>
+            {planned.critical && (
+              <span aria-label="Critical path" title="On the critical path" style={{ color: token('color.text.danger', '#AE2E24'), fontWeight: 600, marginRight: '0.25rem' }}>
+                ◆
+              </span>
+            )}
+            {`${planned.start} – ${planned.end}`}
+          </>
+        ) : (
+          '—'
+        )}
+      </div>
+    ),
+    forecast: (
+      <div role="gridcell" style={cell} data-late={planned?.late ? 'true' : undefined} title={planned?.variance != null ? `Variance ${formatVariance(planned.variance)}` : undefined}>
+        {planned?.forecast ? (
+          <>
+            {planned.late && (
+              <span style={{ color: token('color.text.danger', '#AE2E24'), fontWeight: 600, marginRight: '0.25rem' }}>Late</span>
+            )}
+            {planned.forecast}
+          </>
+        ) : (
+          '—'
+        )}
+      </div>
+    ),
+    actual: (
+      <div role="gridcell" style={cell} title={step.startTime ? `${formatFullTime(step.startTime)} – ${formatFullTime(step.endTime)}` : undefined}>
+        {step.startTime ? `${formatTime(step.startTime)} – ${step.endTime ? formatTime(step.endTime) : '…'}` : '—'}
+      </div>
+    ),
+    instructions: (
+      <div role="gridcell" style={cell}>
+        {total === 0 ? (
+          <span aria-label="No instructions">—</span>
+        ) : (
+          <>
+            <span aria-hidden="true">{`${done}/${total}`}</span>
+            <span style={look.visuallyHidden}>{`${done} of ${total} instructions done`}</span>
+          </>
+        )}
+      </div>
+    ),
+    gate: (
+      <div role="gridcell" style={cell}>
+        {phase.blocked ? (
+          <span style={{ color: token('color.text.danger', '#AE2E24') }} title={`Blocked by ${phase.blockedBy.join(', ')}`}>
+            Gate shut
+          </span>
+        ) : phase.controls.total > 0 ? (
+          `${phase.controls.passed}/${phase.controls.total} passed`
+        ) : (
+          '—'
+        )}
+      </div>
+    ),
+  };
   return (
     <div
       role="row"
@@ -368,7 +488,7 @@ const StepRow = memo(function StepRow({ entry, index, offset, size, tabIndex, se
       style={{
         ...placed(offset, size),
         display: 'grid',
-        gridTemplateColumns: TEMPLATE,
+        gridTemplateColumns: layout.template,
         alignItems: 'center',
         boxSizing: 'border-box',
         cursor: 'pointer',
@@ -377,75 +497,9 @@ const StepRow = memo(function StepRow({ entry, index, offset, size, tabIndex, se
         boxShadow: selected ? `inset 3px 0 0 ${token('color.border.selected', '#1868DB')}` : undefined,
       }}
     >
-      <div role="gridcell" style={{ ...cell, paddingLeft: '2rem', fontFamily: token('font.family.code', 'ui-monospace, monospace') }}>
-        {step.code ?? '—'}
-      </div>
-      <div role="gridcell" style={cell} title={step.name ?? undefined}>
-        {step.name ?? '—'}
-      </div>
-      <div role="gridcell" style={cell} title={step.typeCode ? lookups.typeName.get(step.typeCode) : undefined}>
-        {step.typeCode ?? '—'}
-      </div>
-      <div role="gridcell" style={cell} title={owner}>
-        {owner}
-      </div>
-      <div role="gridcell" style={cell} title={step.statusReason ? `Why: ${step.statusReason}` : undefined} data-status-reason={step.statusReason ?? undefined}>
-        <StatusLozenge status={status} />
-        {step.statusReason && <span style={{ marginLeft: '0.25rem', color: 'var(--ds-text-subtle, #44546F)' }}>{`· ${step.statusReason}`}</span>}
-      </div>
-      <div role="gridcell" style={cell}>
-        {formatMinutes(step.durationMinutes)}
-      </div>
-      <div role="gridcell" style={cell} title={planned ? `${planned.offsets}${planned.critical ? ', on the critical path' : ''}` : undefined} data-critical={planned?.critical ? 'true' : undefined}>
-        {planned ? (
-          <>
-            {planned.critical && (
-              <span aria-label="Critical path" title="On the critical path" style={{ color: token('color.text.danger', '#AE2E24'), fontWeight: 600, marginRight: '0.25rem' }}>
-                ◆
-              </span>
-            )}
-            {`${planned.start} – ${planned.end}`}
-          </>
-        ) : (
-          '—'
-        )}
-      </div>
-      <div role="gridcell" style={cell} data-late={planned?.late ? 'true' : undefined} title={planned?.variance != null ? `Variance ${formatVariance(planned.variance)}` : undefined}>
-        {planned?.forecast ? (
-          <>
-            {planned.late && (
-              <span style={{ color: token('color.text.danger', '#AE2E24'), fontWeight: 600, marginRight: '0.25rem' }}>Late</span>
-            )}
-            {planned.forecast}
-          </>
-        ) : (
-          '—'
-        )}
-      </div>
-      <div role="gridcell" style={cell} title={step.startTime ? `${formatFullTime(step.startTime)} – ${formatFullTime(step.endTime)}` : undefined}>
-        {step.startTime ? `${formatTime(step.startTime)} – ${step.endTime ? formatTime(step.endTime) : '…'}` : '—'}
-      </div>
-      <div role="gridcell" style={cell}>
-        {total === 0 ? (
-          <span aria-label="No instructions">—</span>
-        ) : (
-          <>
-            <span aria-hidden="true">{`${done}/${total}`}</span>
-            <span style={look.visuallyHidden}>{`${done} of ${total} instructions done`}</span>
-          </>
-        )}
-      </div>
-      <div role="gridcell" style={cell}>
-        {phase.blocked ? (
-          <span style={{ color: token('color.text.danger', '#AE2E24') }} title={`Blocked by ${phase.blockedBy.join(', ')}`}>
-            Gate shut
-          </span>
-        ) : phase.controls.total > 0 ? (
-          `${phase.controls.passed}/${phase.controls.total} passed`
-        ) : (
-          '—'
-        )}
-      </div>
+      {layout.columns.map((column) => (
+        <Fragment key={column.key}>{cells[column.key]}</Fragment>
+      ))}
     </div>
   );
 });
