@@ -379,38 +379,38 @@ const StepRow = memo(function StepRow({ layout, entry, index, offset, size, tabI
   const total = step.instructions.total;
   const cells: Record<ColumnKey, ReactNode> = {
     code: (
-      <div role="gridcell" style={{ ...cell, paddingLeft: '2rem', fontFamily: token('font.family.code', 'ui-monospace, monospace') }}>
+      <div role="gridcell" data-column="code" style={{ ...cell, paddingLeft: '2rem', fontFamily: token('font.family.code', 'ui-monospace, monospace') }}>
         {step.code ?? '—'}
       </div>
     ),
     name: (
-      <div role="gridcell" style={cell} title={step.name ?? undefined}>
+      <div role="gridcell" data-column="name" style={cell} title={step.name ?? undefined}>
         {step.name ?? '—'}
       </div>
     ),
     type: (
-      <div role="gridcell" style={cell} title={step.typeCode ? lookups.typeName.get(step.typeCode) : undefined}>
+      <div role="gridcell" data-column="type" style={cell} title={step.typeCode ? lookups.typeName.get(step.typeCode) : undefined}>
         {step.typeCode ?? '—'}
       </div>
     ),
     owner: (
-      <div role="gridcell" style={cell} title={owner}>
+      <div role="gridcell" data-column="owner" style={cell} title={owner}>
         {owner}
       </div>
     ),
     status: (
-      <div role="gridcell" style={cell} title={step.statusReason ? `Why: ${step.statusReason}` : undefined} data-status-reason={step.statusReason ?? undefined}>
+      <div role="gridcell" data-column="status" style={cell} title={step.statusReason ? `Why: ${step.statusReason}` : undefined} data-status-reason={step.statusReason ?? undefined}>
         <StatusLozenge status={status} />
         {step.statusReason && <span style={{ marginLeft: '0.25rem', color: 'var(--ds-text-subtle, #44546F)' }}>{`· ${step.statusReason}`}</span>}
       </div>
     ),
     duration: (
-      <div role="gridcell" style={cell}>
+      <div role="gridcell" data-column="duration" style={cell}>
         {formatMinutes(step.durationMinutes)}
       </div>
     ),
     planned: (
-      <div role="gridcell" style={cell} title={planned ? `${planned.offsets}${planned.critical ? ', on the critical path' : ''}` : undefined} data-critical={planned?.critical ? 'true' : undefined}>
+      <div role="gridcell" data-column="planned" style={cell} title={planned ? `${planned.offsets}${planned.critical ? ', on the critical path' : ''}` : undefined} data-critical={planned?.critical ? 'true' : undefined}>
         {planned ? (
           <>
             {planned.critical && (
@@ -426,7 +426,7 @@ const StepRow = memo(function StepRow({ layout, entry, index, offset, size, tabI
       </div>
     ),
     forecast: (
-      <div role="gridcell" style={cell} data-late={planned?.late ? 'true' : undefined} title={planned?.variance != null ? `Variance ${formatVariance(planned.variance)}` : undefined}>
+      <div role="gridcell" data-column="forecast" style={cell} data-late={planned?.late ? 'true' : undefined} title={planned?.variance != null ? `Variance ${formatVariance(planned.variance)}` : undefined}>
         {planned?.forecast ? (
           <>
             {planned.late && (
@@ -440,12 +440,12 @@ const StepRow = memo(function StepRow({ layout, entry, index, offset, size, tabI
       </div>
     ),
     actual: (
-      <div role="gridcell" style={cell} title={step.startTime ? `${formatFullTime(step.startTime)} – ${formatFullTime(step.endTime)}` : undefined}>
+      <div role="gridcell" data-column="actual" style={cell} title={step.startTime ? `${formatFullTime(step.startTime)} – ${formatFullTime(step.endTime)}` : undefined}>
         {step.startTime ? `${formatTime(step.startTime)} – ${step.endTime ? formatTime(step.endTime) : '…'}` : '—'}
       </div>
     ),
     instructions: (
-      <div role="gridcell" style={cell}>
+      <div role="gridcell" data-column="instructions" style={cell}>
         {total === 0 ? (
           <span aria-label="No instructions">—</span>
         ) : (
@@ -457,7 +457,7 @@ const StepRow = memo(function StepRow({ layout, entry, index, offset, size, tabI
       </div>
     ),
     gate: (
-      <div role="gridcell" style={cell}>
+      <div role="gridcell" data-column="gate" style={cell}>
         {phase.blocked ? (
           <span style={{ color: token('color.text.danger', '#AE2E24') }} title={`Blocked by ${phase.blockedBy.join(', ')}`}>
             Gate shut
