@@ -7,7 +7,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client';
 import { queryRows } from '../../src/db/query';
-import { roles, users } from '../../src/db/schema';
+import { migrations, roles, users } from '../../src/db/schema';
+import { CONTAINER_STATUS_ID } from '../../src/domain/statuses';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { driveBatch, errorOf, expectData, type ImportCaller, type ImportPayload, makeImportCaller, planContent } from './import-fixtures';
 
@@ -37,6 +38,8 @@ const TABLES = [
   'step_dependencies_master_sdm',
   'teams_tms',
   'step_types_stt',
+  'labels_lbl',
+  'labels_lbl_x_steps_master_stm',
 ] as const;
 
 async function counts(db: Db): Promise<Record<string, number>> {
@@ -60,14 +63,17 @@ async function dump(db: Db): Promise<Record<string, string[]>> {
 describe('an import into a new master plan, from an empty site, in one upload', () => {
   let db: TestDatabase;
   let caller: ImportCaller;
+  let adminId: number;
 
   beforeAll(async () => {
     db = await openTestDatabase();
     caller = makeImportCaller(db.db);
     const [adminRole] = await db.db.select({ id: roles.id }).from(roles).where(sql`${roles.code} = 'ADMIN'`);
-    await db.db
+    const [admin] = await db.db
       .insert(users)
-      .values({ code: 'ADM', firstName: 'Only', lastName: 'Admin', email: 'admin@example.com', roleId: adminRole!.id, isAdmin: true, confluenceUserId: ADMIN });
+      .values({ code: 'ADM', firstName: 'Only', lastName: 'Admin', email: 'admin@example.com', roleId: adminRole!.id, isAdmin: true, confluenceUserId: ADMIN })
+      .returning({ id: users.id });
+    adminId = admin!.id;
   });
   afterAll(() => db.close());
 
@@ -218,5 +224,148 @@ describe('an import into a new master plan, from an empty site, in one upload', 
     ]);
     expect(expectData(await caller.call(ADMIN, 'imports/rollback', { batchId: finished.batchId })).status).toBe('ROLLED_BACK');
     expect(await counts(db.db)).toEqual(start);
+  });
+
+  it('creates the labels the steps name in the migration the upload names; the rollback removes them and their links', async () => {
+    // Labels belong to a migration: the site has one (made before the baseline), the upload names it.
+    const [migration] = await db.db
+      .insert(migrations)
+      .values({ ownerId: adminId, name: 'Wave 1', type: 'MIGRATION', statusId: CONTAINER_STATUS_ID.Migration.PLANNING })
+      .returning({ id: migrations.id });
+    const labelled = {
+      ...DOCUMENT,
+      steps: [
+        { ...DOCUMENT.steps[0], labels: ['critical-path', 'Comms'] },
+        { ...DOCUMENT.steps[1], labels: ['Critical-Path'] },
+      ],
+    };
+    const files = [{ name: 'plan.json', content: JSON.stringify(labelled, null, 2) }];
+    const start = await counts(db.db);
+    const before = await dump(db.db);
+
+    // Without a migration to put them in, missing labels are problems (with their place), and nothing is kept.
+    const unnamed = await driveBatch(
+      caller,
+      ADMIN,
+      expectData(await caller.call(ADMIN, 'imports/upload', { format: 'JSON', files, createMissing: true, newPlan: { name: 'Labelled', ownerTeam: 'Plan owners' } })).batchId,
+    );
+    expect(unnamed.status).toBe('INVALID');
+    expect(unnamed.report.map((problem) => [problem.rule, problem.column])).toEqual([
+      ['UNKNOWN_LABEL', 'steps[0].labels'],
+      ['UNKNOWN_LABEL', 'steps[0].labels'],
+      ['UNKNOWN_LABEL', 'steps[1].labels'],
+    ]);
+    expect(await dump(db.db)).toEqual(before);
+    // A migration that does not exist is refused at upload.
+    expect(
+      errorOf(await jsonUpload({ createMissing: true, newPlan: { name: 'Labelled', ownerTeam: 'Plan owners' }, labelMigrationId: '00000000-0000-4000-8000-000000000000' }))
+        .code,
+    ).toBe('NOT_FOUND');
+
+    const uploaded = expectData(
+      await caller.call(ADMIN, 'imports/upload', {
+        format: 'JSON',
+        files,
+        createMissing: true,
+        newPlan: { name: 'Labelled', ownerTeam: 'Plan owners' },
+        labelMigrationId: migration!.id,
+      }),
+    );
+    const validated = await driveBatch(caller, ADMIN, uploaded.batchId);
+    expect(validated.report).toEqual([]);
+    expect(validated.creates).toMatchObject({
+      plan: { name: 'Labelled', ownerTeam: 'Plan owners' },
+      teams: ['Plan owners', 'Cutover Ops', 'Network Team'],
+      stepTypes: ['MIG'],
+      // Matched case-insensitively: "Critical-Path" is the same label, made once.
+      labels: ['critical-path', 'Comms'],
+    });
+    expect(validated.creates?.sequences).toHaveLength(2);
+    expect(validated.creates?.phases).toHaveLength(2);
+    expect(await dump(db.db)).toEqual(before);
+
+    const promoted = expectData(await caller.call(ADMIN, 'imports/promote', { batchId: uploaded.batchId }));
+    expect(promoted.status).toBe('PROMOTED');
+    const links = await queryRows<{ code: string; label: string; mig_id: string }>(
+      db.db,
+      sql`SELECT m.stm_code AS code, l.lbl_name AS label, l.mig_id FROM labels_lbl_x_steps_master_stm x
+            JOIN labels_lbl l ON l.lbl_id = x.lbl_id JOIN steps_master_stm m ON m.stm_id = x.stm_id ORDER BY 1, 2`,
+    );
+    expect(links).toEqual([
+      { code: 'MIG-020', label: 'critical-path', mig_id: migration!.id },
+      { code: 'PRE-010', label: 'Comms', mig_id: migration!.id },
+      { code: 'PRE-010', label: 'critical-path', mig_id: migration!.id },
+    ]);
+    expect(await counts(db.db)).toMatchObject({ plans_master_plm: start.plans_master_plm! + 1, labels_lbl: start.labels_lbl! + 2, labels_lbl_x_steps_master_stm: 3 });
+
+    // A created label linked to another step since is named, and the rollback changes nothing.
+    const [other] = await queryRows<{ stm_id: string; phm_id: string }>(db.db, sql`SELECT stm_id, phm_id FROM steps_master_stm WHERE stm_code = 'PRE-010'`);
+    await db.db.execute(sql`INSERT INTO steps_master_stm (phm_id, stt_code, stm_number, stm_name) VALUES (${other!.phm_id}, 'TRT', 901, 'By hand')`);
+    await db.db.execute(sql`INSERT INTO labels_lbl_x_steps_master_stm (lbl_id, stm_id)
+                            SELECT l.lbl_id, m.stm_id FROM labels_lbl l, steps_master_stm m WHERE l.lbl_name = 'Comms' AND m.stm_name = 'By hand'`);
+    const refused = errorOf(await caller.callRaw(ADMIN, 'imports/rollback', { batchId: uploaded.batchId }));
+    expect(refused.code).toBe('CONFLICT');
+    expect(refused.message).toMatch(/^This import created label "Comms", which is now used by /);
+    await db.db.execute(sql`DELETE FROM steps_master_stm WHERE stm_name = 'By hand'`);
+
+    expect(expectData(await caller.call(ADMIN, 'imports/rollback', { batchId: uploaded.batchId })).status).toBe('ROLLED_BACK');
+    expect(await counts(db.db)).toEqual(start);
+    expect(await dump(db.db)).toEqual(before);
+  });
+
+  it('CSV: a labels column sets the step\'s labels to exactly those; a file without the column leaves them alone', async () => {
+    const [migration] = await queryRows<{ mig_id: string }>(db.db, sql`SELECT mig_id FROM migrations_mig WHERE mig_name = 'Wave 1'`);
+    const instructions = { name: 'instructions.csv', content: 'step_id,instruction_text,order_number\n' };
+    const csv = (header: string, ...rows: string[]) => ({ name: 'steps.csv', content: [header, ...rows].join('\n') });
+    const first = expectData(
+      await caller.call(ADMIN, 'imports/upload', {
+        format: 'CSV',
+        createMissing: true,
+        newPlan: { name: 'CSV labels', ownerTeam: 'Ops' },
+        labelMigrationId: migration!.mig_id,
+        files: [csv('step_id,name,phase_id,owner_team,labels', 'TRT-010,Stop,Night / Stop,Ops,hot|cold', 'TRT-020,Start,Night / Stop,Ops,'), instructions],
+      }),
+    );
+    const validated = await driveBatch(caller, ADMIN, first.batchId);
+    expect(validated.report).toEqual([]);
+    expect(validated.creates?.labels).toEqual(['hot', 'cold']);
+    const promoted = expectData(await caller.call(ADMIN, 'imports/promote', { batchId: first.batchId }));
+    const planId = promoted.masterPlanId!;
+    const labelsOf = async () =>
+      queryRows<{ code: string; label: string }>(
+        db.db,
+        sql`SELECT m.stm_code AS code, l.lbl_name AS label FROM labels_lbl_x_steps_master_stm x JOIN labels_lbl l ON l.lbl_id = x.lbl_id
+              JOIN steps_master_stm m ON m.stm_id = x.stm_id JOIN phases_master_phm p ON p.phm_id = m.phm_id
+              JOIN sequences_master_sqm s ON s.sqm_id = p.sqm_id WHERE s.plm_id = ${planId} ORDER BY 1, 2`,
+      );
+    expect(await labelsOf()).toEqual([
+      { code: 'TRT-010', label: 'cold' },
+      { code: 'TRT-010', label: 'hot' },
+    ]);
+    // Without the column the labels stay; with it they become the file's (existing labels matched by name, in any migration).
+    const second = await driveBatch(
+      caller,
+      ADMIN,
+      expectData(await caller.call(ADMIN, 'imports/upload', { format: 'CSV', masterPlanId: planId, files: [csv('step_id,name,phase_id,owner_team', 'TRT-010,Stop!,Stop,Ops'), instructions] })).batchId,
+    );
+    expectData(await caller.call(ADMIN, 'imports/promote', { batchId: second.batchId }));
+    expect(await labelsOf()).toHaveLength(2);
+    const third = await driveBatch(
+      caller,
+      ADMIN,
+      expectData(await caller.call(ADMIN, 'imports/upload', { format: 'CSV', masterPlanId: planId, files: [csv('step_id,name,phase_id,owner_team,labels', 'TRT-010,Stop!,Stop,Ops,HOT', 'TRT-020,Start,Stop,Ops,cold'), instructions] })).batchId,
+    );
+    expect(third.report).toEqual([]);
+    expectData(await caller.call(ADMIN, 'imports/promote', { batchId: third.batchId }));
+    expect(await labelsOf()).toEqual([
+      { code: 'TRT-010', label: 'hot' },
+      { code: 'TRT-020', label: 'cold' },
+    ]);
+    // Rolling the last import back restores the links it removed and removes the ones it added.
+    expectData(await caller.call(ADMIN, 'imports/rollback', { batchId: third.batchId }));
+    expect(await labelsOf()).toEqual([
+      { code: 'TRT-010', label: 'cold' },
+      { code: 'TRT-010', label: 'hot' },
+    ]);
   });
 });

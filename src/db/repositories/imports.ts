@@ -6,7 +6,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { queryRows } from '../query';
-import { importBatches, masterPhases, masterPlans, masterSequences, stepTypes, teams } from '../schema';
+import { importBatches, labels, masterPhases, masterPlans, masterSequences, stepTypes, teams } from '../schema';
 
 /** The plan's sequences and phases (names and orders), to see what a file names that is missing. */
 export async function planStructure(db: DbOrTx, planId: string) {
@@ -109,6 +109,47 @@ export async function insertLoggedTeam(db: DbOrTx, batchId: string, by: string, 
   return row!.id;
 }
 
+/** Every label name a step of the batch's source names, with the step's place (for the report), in file order. */
+export async function wantedLabels(db: DbOrTx, batchId: string): Promise<Array<{ seq: number; line: number; path: string | null; name: string }>> {
+  const rows = await queryRows<{ seq: number; line: number; path: string | null; name: string }>(
+    db,
+    sql`SELECT (e->>'seq')::int AS seq, (e->>'line')::int AS line, e->>'path' AS path, btrim(v) AS name
+          FROM jsonb_array_elements(coalesce(${sourceOf(batchId)}->'steps', '[]')) WITH ORDINALITY AS t(e, p),
+               jsonb_array_elements_text(coalesce(e->'labels', '[]')) WITH ORDINALITY AS l(v, k)
+         WHERE btrim(v) <> ''
+         ORDER BY p, k`,
+  );
+  return rows.map((row) => ({ ...row, seq: Number(row.seq), line: Number(row.line) }));
+}
+
+/** Labels whose name is among `names` (case-insensitive, trimmed), in one migration or in any. */
+export async function labelsNamed(db: DbOrTx, names: readonly string[], migrationId: string | null): Promise<Array<{ id: number; name: string; migrationId: string }>> {
+  if (names.length === 0) return [];
+  return db
+    .select({ id: labels.id, name: labels.name, migrationId: labels.migrationId })
+    .from(labels)
+    .where(
+      sql`lower(btrim(${labels.name})) IN (SELECT lower(btrim(v)) FROM jsonb_array_elements_text(${JSON.stringify(names)}::jsonb) AS v)
+          ${migrationId ? sql`AND ${labels.migrationId} = ${migrationId}` : sql``}`,
+    )
+    .orderBy(asc(labels.id));
+}
+
+export async function migrationExists(db: DbOrTx, migrationId: string): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(db, sql`SELECT 1 AS one FROM migrations_mig WHERE mig_id = ${migrationId}`);
+  return rows.length > 0;
+}
+
+export async function insertLoggedLabel(
+  db: DbOrTx,
+  batchId: string,
+  by: string,
+  values: { migrationId: string; name: string; description: string; createdBy: number },
+): Promise<void> {
+  const [row] = await db.insert(labels).values(values).returning({ id: labels.id });
+  await logInserted(db, batchId, by, 'labels_lbl', { lbl_id: row!.id });
+}
+
 /** A master plan called `name` (case-insensitive, trimmed), if any: a new plan may not take an existing plan's name. */
 export async function planNamed(db: DbOrTx, name: string): Promise<{ id: string; name: string } | null> {
   const [row] = await db
@@ -169,6 +210,7 @@ export async function createdRowName(db: DbOrTx, table: string, keyValue: string
     teams_tms: sql`SELECT 'team "' || tms_name || '"' AS name FROM teams_tms WHERE tms_id::text = ${keyValue}`,
     step_types_stt: sql`SELECT 'step type ' || stt_code AS name FROM step_types_stt WHERE stt_code = ${keyValue}`,
     sequences_master_sqm: sql`SELECT 'sequence "' || coalesce(sqm_name, '') || '"' AS name FROM sequences_master_sqm WHERE sqm_id::text = ${keyValue}`,
+    labels_lbl: sql`SELECT 'label "' || lbl_name || '"' AS name FROM labels_lbl WHERE lbl_id::text = ${keyValue}`,
     plans_master_plm: sql`SELECT 'master plan "' || plm_name || '"' AS name FROM plans_master_plm WHERE plm_id::text = ${keyValue}`,
     phases_master_phm: sql`SELECT 'phase "' || coalesce(phm_name, '') || '"' AS name FROM phases_master_phm WHERE phm_id::text = ${keyValue}`,
   };
@@ -198,7 +240,8 @@ export async function promotedStepChanges(db: DbOrTx, batchId: string): Promise<
                           WHERE ira_table_name = 'steps_master_stm' AND ira_action = 'INSERTED'),
              touched AS (
                SELECT (ira_entity_key->>'stm_id')::uuid AS stm_id FROM log
-                WHERE ira_table_name IN ('steps_master_stm', 'steps_master_stm_x_teams_tms_impacted', 'steps_master_stm_x_iteration_types_itt')
+                WHERE ira_table_name IN ('steps_master_stm', 'steps_master_stm_x_teams_tms_impacted', 'steps_master_stm_x_iteration_types_itt',
+                                         'labels_lbl_x_steps_master_stm')
                UNION
                SELECT (ira_previous_row->>'stm_id')::uuid FROM log
                 WHERE ira_table_name IN ('instructions_master_inm', 'step_dependencies_master_sdm') AND ira_previous_row IS NOT NULL
@@ -241,6 +284,22 @@ export async function createdRowHiddenUse(db: DbOrTx, batchId: string): Promise<
         SELECT c.t, coalesce(p.sqm_id, p.phm_id)::text, 'plan_backout_markers_master_pbm'
           FROM created c JOIN plan_backout_markers_master_pbm p
             ON (c.t = 'sequences_master_sqm' AND p.sqm_id = (c.k->>'sqm_id')::uuid) OR (c.t = 'phases_master_phm' AND p.phm_id = (c.k->>'phm_id')::uuid)
+        UNION ALL
+        SELECT 'labels_lbl', x.lbl_id::text, 'labels_lbl_x_steps_master_stm'
+          FROM stg_import_rollback_actions_ira c JOIN labels_lbl_x_steps_master_stm x ON x.lbl_id = (c.ira_entity_key->>'lbl_id')::int
+         WHERE c.imb_id = ${batchId} AND c.ira_undone_at IS NULL AND c.ira_action = 'INSERTED' AND c.ira_table_name = 'labels_lbl'
+           AND NOT EXISTS (SELECT 1 FROM stg_import_rollback_actions_ira a
+                            WHERE a.imb_id = ${batchId} AND a.ira_undone_at IS NULL AND a.ira_action = 'INSERTED'
+                              AND a.ira_table_name = 'labels_lbl_x_steps_master_stm'
+                              AND (a.ira_entity_key->>'lbl_x_stm_id')::int = x.lbl_x_stm_id)
+        UNION ALL
+        SELECT 'labels_lbl', x.lbl_id::text, 'labels_lbl_x_controls_master_ctm'
+          FROM stg_import_rollback_actions_ira c JOIN labels_lbl_x_controls_master_ctm x ON x.lbl_id = (c.ira_entity_key->>'lbl_id')::int
+         WHERE c.imb_id = ${batchId} AND c.ira_undone_at IS NULL AND c.ira_action = 'INSERTED' AND c.ira_table_name = 'labels_lbl'
+        UNION ALL
+        SELECT 'labels_lbl', x.lbl_id::text, 'labels_lbl_x_applications_app'
+          FROM stg_import_rollback_actions_ira c JOIN labels_lbl_x_applications_app x ON x.lbl_id = (c.ira_entity_key->>'lbl_id')::int
+         WHERE c.imb_id = ${batchId} AND c.ira_undone_at IS NULL AND c.ira_action = 'INSERTED' AND c.ira_table_name = 'labels_lbl'
         LIMIT 1`,
   );
   return row ? { table: row.table, keyValue: row.key_value, usedBy: row.used_by } : null;

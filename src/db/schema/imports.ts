@@ -414,7 +414,7 @@ export const importUploads = pgTable(
     format: varchar('iup_format', { length: 10 }).notNull(),
     files: jsonb('iup_files').$type<Array<{ name: string; bytes: number }>>().notNull(),
     options: jsonb('iup_options')
-      .$type<{ priority?: number; chunkSize?: number; createMissing?: boolean; newPlan?: { name: string; ownerTeam: string; description?: string | null } }>().notNull().default(sql`'{}'::jsonb`),
+      .$type<{ priority?: number; chunkSize?: number; createMissing?: boolean; labelMigrationId?: string; newPlan?: { name: string; ownerTeam: string; description?: string | null } }>().notNull().default(sql`'{}'::jsonb`),
     status: varchar('iup_status', { length: 20 }).notNull().default('RECEIVING'),
     batchId: uuid('imb_id').references(() => importBatches.id, { onDelete: 'set null' }),
     expiresAt: timestamp('iup_expires_at', withTz).notNull(),

@@ -14,7 +14,8 @@ import { recordAudit } from '../audit';
 import type { ImportConfiguration } from './configuration';
 import { NOTHING_TO_CREATE, type PlannedCreations, planCreations } from './create-missing';
 import { releasePlanLock, renewPlanLock } from './locks';
-import { EMPTY_STATS, type PromoteCursor, promoteChunk } from './promotion';
+import { EMPTY_STATS, type PromoteCursor, promoteChunk, syncStepLabels } from './promotion';
+import { checkLabels } from './labels';
 import { replayUndoLog } from './rollback';
 import { type StageCursor, stageChunk } from './staging';
 import type { ImportProblem } from './types';
@@ -185,6 +186,18 @@ async function parseProblems(tx: DbOrTx, requestId: string): Promise<ImportProbl
 }
 
 /**
+ * With "create missing": what the promotion would create (null without it), labels included when
+ * the files name any; and the problems of the labels the steps name (these hold with or without it).
+ */
+export async function plannedCreations(tx: DbOrTx, batch: LockedBatch): Promise<{ creates: PlannedCreations | null; labelProblems: ImportProblem[] }> {
+  const config = batch.configuration;
+  const base = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? [], config.newPlan) : null;
+  const labels = await checkLabels(tx, batch.id, config);
+  const creates = base && labels.named ? { ...base, labels: labels.missing } : base;
+  return { creates, labelProblems: labels.problems };
+}
+
+/**
  * Checks the staged batch and stores the report. From STAGED this finishes the upload
  * (VALIDATED or INVALID); from VALIDATED (`revalidate`) it repeats the checks before a promotion,
  * since the plan may have changed in between. Returns the problems.
@@ -193,10 +206,11 @@ export async function validateBatch(tx: DbOrTx, batch: LockedBatch, by: string, 
   const config = batch.configuration;
   // "Create missing": what the plan and the reference data lack is resolved as if it existed,
   // and listed (in the stage's cursor) as what a promotion would create.
-  const creates = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? [], config.newPlan) : null;
+  const { creates, labelProblems } = await plannedCreations(tx, batch);
   const problems = sortProblems([
     ...(await parseProblems(tx, batch.requestId)),
     ...(await validateStagedBatch(tx, batch.id, batch.masterPlanId, config, creates ?? NOTHING_TO_CREATE)),
+    ...labelProblems,
   ]);
   const valid = problems.length === 0;
   await tx
@@ -249,6 +263,7 @@ export async function promoteChunkIn(tx: DbOrTx, actor: Actor, batch: LockedBatc
   await renewPlanLock(tx, batch.masterPlanId, batch.requestId, now);
   const cursor = (await readCursor<PromoteCursor>(tx, batchId, 'PROMOTE')) ?? { afterSeq: 0, stats: EMPTY_STATS };
   const chunk = await promoteChunk(tx, batchId, batch.masterPlanId, by, cursor, batch.configuration.chunkSize, resolved);
+  await syncStepLabels(tx, batchId, by, batch.configuration.labelMigrationId ?? null);
   const orchestrationId = await setStage(tx, batchId, 'PROMOTE', {
     status: chunk.done ? 'COMPLETED' : 'IN_PROGRESS',
     cursor: chunk.cursor,

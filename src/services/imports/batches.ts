@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client';
-import { planNamed, plannedPlanId } from '../../db/repositories/imports';
+import { migrationExists, planNamed, plannedPlanId } from '../../db/repositories/imports';
 import {
   importBatches,
   importOrchestrations,
@@ -58,6 +58,8 @@ export const uploadImportInput = z
     masterPlanId: z.uuid().optional(),
     /** A master plan the import creates at promotion (needs createMissing). */
     newPlan: newPlanInput.optional(),
+    /** The migration whose labels the steps' `labels` name (and where "create missing" creates them). */
+    labelMigrationId: z.uuid().optional(),
     format: z.enum(IMPORT_FORMATS),
     files: z.array(fileInput).min(1).max(2),
     /** Queue priority, 1 (lowest) to 20; 5 by default. */
@@ -213,6 +215,7 @@ export async function createBatch(
   input: {
     masterPlanId?: string | null;
     newPlan?: NewPlanInput | null;
+    labelMigrationId?: string | null;
     format: 'CSV' | 'JSON';
     files: UploadedFile[];
     priority?: number;
@@ -222,6 +225,7 @@ export async function createBatch(
   extra: { autoPromote?: boolean; scheduleId?: string } = {},
 ): Promise<string> {
   const newPlan = input.newPlan ? await checkNewPlan(db, input.newPlan, input.createMissing === true) : null;
+  if (input.labelMigrationId && !(await migrationExists(db, input.labelMigrationId))) throw domainError('NOT_FOUND', 'The migration chosen for the labels does not exist.');
   let plan: { id: string };
   if (newPlan) {
     // Nothing is created before the promotion: the batch is checked against the (empty) plan with this id.
@@ -249,6 +253,7 @@ export async function createBatch(
     ...(extra.scheduleId ? { scheduleId: extra.scheduleId } : {}),
     ...(input.createMissing ? { createMissing: true, structure: document.structure } : {}),
     ...(newPlan ? { newPlan } : {}),
+    ...(input.labelMigrationId ? { labelMigrationId: input.labelMigrationId } : {}),
     source: { steps: document.steps, instructions: document.instructions, problems: document.problems },
   };
   const fileNames = input.files.map((file) => file.name);
@@ -365,7 +370,11 @@ export async function startPromotion(db: Db, actor: Actor, batchId: string, now:
       // "Create missing": the sequences, phases, teams and step types first (logged, so a rollback
       // removes them), then the steps, resolved again against what now exists.
       const creates = batch.configuration.createMissing ? (await readCursor<ValidateCursor>(tx, batchId, 'VALIDATE'))?.creates : undefined;
-      if (creates && countCreations(creates) > 0) await createPlanned(tx, batchId, planId, actor.code, creates, batch.configuration.newPlan);
+      if (creates && countCreations(creates) > 0) await createPlanned(tx, batchId, planId, actor.code, creates, {
+          ...(batch.configuration.newPlan ? { newPlan: batch.configuration.newPlan } : {}),
+          ...(batch.configuration.labelMigrationId ? { labelMigrationId: batch.configuration.labelMigrationId } : {}),
+          userId: actor.userId,
+        });
       await promoteChunkIn(tx, actor, { ...batch, status: 'PROMOTING' }, now, !creates || countCreations(creates) === 0);
       return found;
     });

@@ -34,6 +34,8 @@ export interface ImportConfiguration {
    * else of the batch; until then `masterPlanId` is this id too, and the batch row's plm_id is null.
    */
   newPlan?: NewPlan;
+  /** The migration whose labels the steps' `labels` name, and where "create missing" creates them. */
+  labelMigrationId?: string;
   /** The sequences and phases the files name (small; kept after the source is dropped). */
   structure?: DeclaredPhase[];
   source?: {

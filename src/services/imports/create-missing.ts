@@ -26,6 +26,7 @@ import { tableLabel } from '../admin/table-labels';
 import { findPgError } from '../db-errors';
 import { CONTAINER_STATUS_ID } from '../../domain/statuses';
 import type { NewPlan } from './configuration';
+import { createLabels } from './labels';
 import type { DeclaredPhase, SourceStep } from './types';
 
 /** teams_tms.tms_name is varchar(64): a longer name cannot be created and stays unknown. */
@@ -40,12 +41,14 @@ export interface PlannedCreations {
   phases: Array<{ sequence: string; name: string; order: number; sequenceOrder: number }>;
   teams: string[];
   stepTypes: string[];
+  /** Labels the steps name that the label migration lacks; present only when the files name labels. */
+  labels?: string[];
 }
 
 export const NOTHING_TO_CREATE: PlannedCreations = { sequences: [], phases: [], teams: [], stepTypes: [] };
 
 export function countCreations(creations: PlannedCreations): number {
-  return (creations.plan ? 1 : 0) + creations.sequences.length + creations.phases.length + creations.teams.length + creations.stepTypes.length;
+  return (creations.plan ? 1 : 0) + creations.sequences.length + creations.phases.length + creations.teams.length + creations.stepTypes.length + (creations.labels?.length ?? 0);
 }
 
 const key = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -177,8 +180,9 @@ export async function createPlanned(
   planId: string,
   by: string,
   creations: PlannedCreations,
-  newPlan?: NewPlan,
+  extra: { newPlan?: NewPlan; labelMigrationId?: string; userId?: number } = {},
 ): Promise<void> {
+  const newPlan = extra.newPlan;
   const note = `Created by import ${batchId}.`;
   // Another plan's import may have created a team or step type since this one was checked: under
   // the lock, only what is still missing is created (the steps then resolve to the existing row).
@@ -202,6 +206,10 @@ export async function createPlanned(
       teamId,
       statusId: CONTAINER_STATUS_ID.Plan.PLANNING,
     });
+  }
+  if (creations.labels && creations.labels.length > 0) {
+    if (!extra.labelMigrationId || extra.userId === undefined) throw new Error('Labels to create need the label migration and the user');
+    await createLabels(tx, batchId, by, extra.userId, extra.labelMigrationId, creations.labels);
   }
   const sequenceIds = new Map<string, string>();
   for (const sequence of creations.sequences) {

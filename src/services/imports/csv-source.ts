@@ -41,6 +41,7 @@ export const STEP_COLUMNS = [
   'predecessor',
   'sequence_order',
   'phase_order',
+  'labels',
 ] as const;
 export const REQUIRED_STEP_COLUMNS = ['step_id', 'name', 'phase_id'] as const;
 
@@ -233,6 +234,7 @@ function readStepRow(table: Table, row: CsvRecord, problems: ProblemList): Sourc
     predecessor: readStepReference(readKey(cell('predecessor'), at('predecessor'), problems), at('predecessor'), problems),
     sequenceOrder: readWholeNumber(cell('sequence_order'), at('sequence_order'), problems),
     phaseOrder: readWholeNumber(cell('phase_order'), at('phase_order'), problems),
+    ...(table.columns.has('labels') ? { labels: splitList(cell('labels')) } : {}),
   };
 }
 

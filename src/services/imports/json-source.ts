@@ -25,6 +25,7 @@ const STEP_FIELDS = [
   'targetEnvironmentRole',
   'impactedTeams',
   'iterationTypes',
+  'labels',
   'instructions',
 ];
 const INSTRUCTION_FIELDS = ['id', 'order', 'text', 'durationMinutes', 'team'];
@@ -152,6 +153,7 @@ function readStep(reader: Reader, value: Json, index: number, nextInstruction: {
     impactedTeams: reader.strings(value.impactedTeams, [...path, 'impactedTeams'], 'team names'),
     iterationTypes: reader.strings(value.iterationTypes, [...path, 'iterationTypes'], 'iteration type codes').map((type) => type.toUpperCase()),
     predecessor: readStepReference(predecessorText, at('predecessor'), reader.problems),
+    ...('labels' in value ? { labels: reader.strings(value.labels, [...path, 'labels'], 'label names') } : {}),
   };
 }
 

@@ -9,10 +9,10 @@ import { promotedStepChanges, type PreviewStep } from '../../db/repositories/imp
 import { importBatches } from '../../db/schema';
 import { domainError } from '../../domain/errors';
 import type { ServiceContext } from '../context';
-import { lockBatch } from './batch-flow';
-import { countCreations, createPlanned, NOTHING_TO_CREATE, type PlannedCreations, planCreations } from './create-missing';
+import { lockBatch, plannedCreations } from './batch-flow';
+import { countCreations, createPlanned, NOTHING_TO_CREATE, type PlannedCreations } from './create-missing';
 import { assertCanImport } from './permissions';
-import { EMPTY_STATS, promoteChunk, type PromotionStats } from './promotion';
+import { EMPTY_STATS, promoteChunk, type PromotionStats, syncStepLabels } from './promotion';
 import { validateStagedBatch } from './validation';
 
 export const previewInput = z.strictObject({ batchId: z.uuid() });
@@ -49,15 +49,21 @@ export async function previewPromotion(ctx: ServiceContext, input: z.output<type
       const batch = await lockBatch(tx, input.batchId);
       if (batch.status !== 'VALIDATED') throw domainError('CONFLICT', 'This import changed state meanwhile; reload it.');
       const config = batch.configuration;
-      const creates = config.createMissing ? await planCreations(tx, batch.id, batch.masterPlanId, config.structure ?? [], config.newPlan) : NOTHING_TO_CREATE;
+      const planned = await plannedCreations(tx, batch);
+      const creates = planned.creates ?? NOTHING_TO_CREATE;
       const empty = { batchId: batch.id, counts: { created: 0, updated: 0, unchanged: 0 }, steps: [], truncated: false, creates, changes: EMPTY_STATS };
-      const problems = await validateStagedBatch(tx, batch.id, batch.masterPlanId, config, creates);
+      const problems = [...(await validateStagedBatch(tx, batch.id, batch.masterPlanId, config, creates)), ...planned.labelProblems];
       if (problems.length > 0) {
         preview = { ...empty, problems: problems.length };
         throw new DryRunOver();
       }
-      if (countCreations(creates) > 0) await createPlanned(tx, batch.id, batch.masterPlanId, ctx.actor.code, creates, config.newPlan);
+      if (countCreations(creates) > 0) await createPlanned(tx, batch.id, batch.masterPlanId, ctx.actor.code, creates, {
+          ...(config.newPlan ? { newPlan: config.newPlan } : {}),
+          ...(config.labelMigrationId ? { labelMigrationId: config.labelMigrationId } : {}),
+          userId: ctx.actor.userId,
+        });
       const chunk = await promoteChunk(tx, batch.id, batch.masterPlanId, ctx.actor.code, { afterSeq: 0, stats: EMPTY_STATS }, Math.max(batch.stepCount, 1));
+      await syncStepLabels(tx, batch.id, ctx.actor.code, config.labelMigrationId ?? null);
       const steps = await promotedStepChanges(tx, batch.id);
       const count = (change: PreviewStep['change']) => steps.filter((step) => step.change === change).length;
       preview = {

@@ -280,3 +280,52 @@ async function setPredecessors(tx: DbOrTx, batchId: string, by: string): Promise
         ${logged(batchId, by, 'step_dependencies_master_sdm', 'DELETED')}`);
   return updated;
 }
+
+/**
+ * Step labels of the chunk's steps whose source carries `labels`: the step's links become exactly
+ * the named labels (matched by name, in the label migration when the upload names one). Removed
+ * links are logged with their row, added ones by key, so a rollback restores them. Returns the
+ * links added and removed.
+ */
+export async function syncStepLabels(tx: DbOrTx, batchId: string, by: string, migrationId: string | null): Promise<{ added: number; removed: number }> {
+  await tx.execute(sql`DROP TABLE IF EXISTS pg_temp.imp_label`);
+  await tx.execute(sql`CREATE TEMP TABLE imp_label ON COMMIT DROP AS
+    WITH src AS (SELECT q.iqm_configuration->'source'->'steps' AS steps FROM stg_import_queue_management_iqm q
+                   JOIN import_batches_imb b ON b.iqm_request_id = q.iqm_request_id WHERE b.imb_id = ${batchId}),
+         carrying AS (SELECT st.existing_id AS stm_id, e->'labels' AS names
+                        FROM src, jsonb_array_elements(coalesce(src.steps, '[]')) AS e
+                        JOIN imp_step st ON st.seq = (e->>'seq')::int
+                       WHERE st.in_chunk AND e ? 'labels' AND st.existing_id IS NOT NULL)
+    SELECT c.stm_id, l.lbl_id
+      FROM carrying c
+      LEFT JOIN LATERAL (
+        SELECT DISTINCT ON (lower(btrim(v))) lbl.lbl_id
+          FROM jsonb_array_elements_text(coalesce(c.names, '[]')) AS v
+          JOIN labels_lbl lbl ON lower(btrim(lbl.lbl_name)) = lower(btrim(v))
+                             AND (${migrationId}::uuid IS NULL OR lbl.mig_id = ${migrationId}::uuid)
+         ORDER BY lower(btrim(v)), lbl.lbl_id) l ON true`);
+  const removed = await count(
+    tx,
+    sql`WITH changed AS (
+          SELECT to_jsonb(x) AS prev, jsonb_build_object('lbl_x_stm_id', x.lbl_x_stm_id, 'stm_id', x.stm_id) AS key,
+                 row_number() OVER (ORDER BY x.lbl_x_stm_id) AS rn
+            FROM labels_lbl_x_steps_master_stm x
+           WHERE x.stm_id IN (SELECT stm_id FROM imp_label)
+             AND NOT EXISTS (SELECT 1 FROM imp_label w WHERE w.stm_id = x.stm_id AND w.lbl_id = x.lbl_id)),
+        del AS (DELETE FROM labels_lbl_x_steps_master_stm x WHERE x.lbl_x_stm_id IN (SELECT (key->>'lbl_x_stm_id')::int FROM changed) RETURNING 1),
+        ${logged(batchId, by, 'labels_lbl_x_steps_master_stm', 'DELETED')}`,
+  );
+  const added = await count(
+    tx,
+    sql`WITH ins AS (
+          INSERT INTO labels_lbl_x_steps_master_stm (lbl_id, stm_id, created_by)
+          SELECT DISTINCT w.lbl_id, w.stm_id, ${by}::varchar FROM imp_label w
+           WHERE w.lbl_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM labels_lbl_x_steps_master_stm x WHERE x.stm_id = w.stm_id AND x.lbl_id = w.lbl_id)
+          RETURNING lbl_x_stm_id, stm_id),
+        changed AS (SELECT NULL::jsonb AS prev, jsonb_build_object('lbl_x_stm_id', lbl_x_stm_id, 'stm_id', stm_id) AS key,
+                           row_number() OVER (ORDER BY lbl_x_stm_id) AS rn FROM ins),
+        ${logged(batchId, by, 'labels_lbl_x_steps_master_stm', 'INSERTED')}`,
+  );
+  return { added, removed };
+}

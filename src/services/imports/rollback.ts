@@ -9,6 +9,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client';
 import { queryRows } from '../../db/query';
 import {
+  labels,
   masterInstructions,
   masterPhases,
   masterPlans,
@@ -17,6 +18,7 @@ import {
   masterStepImpactedTeams,
   masterStepIterationTypes,
   masterSteps,
+  stepLabels,
   stepTypes,
   teams,
 } from '../../db/schema';
@@ -30,6 +32,9 @@ const UNDOABLE: Record<string, { table: PgTable; key: string[] }> = {
   step_dependencies_master_sdm: { table: masterStepDependencies, key: ['sdm_id'] },
   // Created by "create missing" (src/services/imports/create-missing.ts), always INSERTED.
   plans_master_plm: { table: masterPlans, key: ['plm_id'] },
+  labels_lbl: { table: labels, key: ['lbl_id'] },
+  // Step labels (JSON `labels`, CSV `labels`): links added and removed by the promotion.
+  labels_lbl_x_steps_master_stm: { table: stepLabels, key: ['lbl_x_stm_id'] },
   sequences_master_sqm: { table: masterSequences, key: ['sqm_id'] },
   phases_master_phm: { table: masterPhases, key: ['phm_id'] },
   teams_tms: { table: teams, key: ['tms_id'] },

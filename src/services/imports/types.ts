@@ -40,7 +40,9 @@ export type ProblemRule =
   | 'AMBIGUOUS_STEP'
   | 'DUPLICATE_INSTRUCTION'
   | 'DUPLICATE_INSTRUCTION_ID'
-  | 'INSTRUCTION_IN_USE';
+  | 'INSTRUCTION_IN_USE'
+  | 'UNKNOWN_LABEL'
+  | 'AMBIGUOUS_LABEL';
 
 /**
  * One problem of the validation report. `line` is 1-based in the named file (a CSV header is line
@@ -87,6 +89,11 @@ export interface SourceStep {
   iterationTypes: string[];
   /** "CODE" or "Phase / CODE" (normalised), or null. */
   predecessor: string | null;
+  /**
+   * Label names (JSON `labels`, CSV `labels` split on `|`); undefined when the file does not carry
+   * them (no field / no column): the step's labels are then left alone.
+   */
+  labels?: string[];
   /** CSV `sequence_order` / `phase_order`: where "create missing" puts a new sequence / phase. */
   sequenceOrder?: number | null;
   phaseOrder?: number | null;

@@ -50,6 +50,8 @@ export const startUploadInput = z
     masterPlanId: z.uuid().optional(),
     /** A master plan the import creates at promotion (needs createMissing); instead of masterPlanId. */
     newPlan: newPlanInput.optional(),
+    /** The migration whose labels the steps name (and where "create missing" creates them). */
+    labelMigrationId: z.uuid().optional(),
     format: z.enum(IMPORT_FORMATS),
     files: z
       .array(z.strictObject({ name: z.string().trim().min(1).max(255), bytes: z.int().min(0).max(MAX_UPLOAD_BYTES) }))
@@ -148,6 +150,7 @@ export async function startUpload(ctx: ServiceContext, input: z.output<typeof st
     if (running) throw conflictWith(running);
   }
   const options = {
+    ...(input.labelMigrationId ? { labelMigrationId: input.labelMigrationId } : {}),
     ...(input.newPlan ? { newPlan: { name: input.newPlan.name, ownerTeam: input.newPlan.ownerTeam, description: input.newPlan.description ?? null } } : {}),
     ...(input.priority === undefined ? {} : { priority: input.priority }),
     ...(input.chunkSize === undefined ? {} : { chunkSize: input.chunkSize }),
@@ -230,6 +233,7 @@ export async function finishUpload(ctx: ServiceContext, input: z.output<typeof u
     const batchId = await createBatch(ctx.db, ctx.actor, now, {
       masterPlanId: row.masterPlanId,
       ...(row.options.newPlan ? { newPlan: row.options.newPlan } : {}),
+      ...(row.options.labelMigrationId ? { labelMigrationId: row.options.labelMigrationId } : {}),
       format: view.format,
       files,
       ...(row.options.priority === undefined ? {} : { priority: row.options.priority }),
