@@ -4,3 +4,4 @@
  */
 export const COMMENT_MAX = 10_000;
 export const VERDICT_COMMENT_MAX = 4_000;
+export const RUN_NAME_MAX = 255;

@@ -6,6 +6,7 @@ import { controlInstances, statuses } from '../../db/schema';
 import { type ValidatorSlot, canManageControls, canOverride, canValidateControl } from '../../domain/access/permissions';
 import { type Verdict, controlStatusFromVerdicts, decideVerdict, fourEyesConflict, sameValidatorInBothSlots } from '../../domain/execution/controls';
 import { domainError } from '../../domain/errors';
+import { VERDICT_COMMENT_MAX } from '../../domain/text-limits';
 import { CONTROL_STATUSES, CONTROL_STATUS_ID, type ControlStatus, controlStatusFromId, statusLabel } from '../../domain/statuses';
 import { recordAudit } from '../audit';
 import { assertRunWritable } from '../planning/plan-lifecycle';
@@ -29,7 +30,7 @@ export const recordVerdictInput = z.strictObject({
   verdict: z.enum(VERDICT_VALUES),
   /** Which signature; may be left out when the actor is assigned to exactly one slot. */
   slot: z.enum(['IT', 'BIZ']).optional(),
-  comment: z.string().trim().max(4000).optional(),
+  comment: z.string().trim().max(VERDICT_COMMENT_MAX).optional(),
   /** The control status the user saw; a different current status means someone else signed meanwhile. */
   expectedStatus: z.enum(CONTROL_STATUSES),
   /**

@@ -6,6 +6,7 @@ import { iterations, masterPlans, planInstances } from '../../db/schema';
 import { canManagePlans } from '../../domain/access/permissions';
 import { domainError } from '../../domain/errors';
 import { INITIAL_STATUS_ID } from '../../domain/planning/instantiation';
+import { RUN_NAME_MAX } from '../../domain/text-limits';
 import { copyDependenciesToInstance } from '../../db/repositories/dependencies';
 import { formatStepCode } from '../../domain/execution/step-code';
 import { recordAudit } from '../audit';
@@ -16,7 +17,7 @@ export const instantiatePlanInput = z.strictObject({
   iterationId: z.uuid(),
   masterPlanId: z.uuid(),
   /** Names a second run of the same master in one iteration (a re-run); without it a duplicate is refused. */
-  runName: z.string().trim().min(1).max(255).optional(),
+  runName: z.string().trim().min(1).max(RUN_NAME_MAX).optional(),
 });
 export type InstantiatePlanInput = z.output<typeof instantiatePlanInput>;
 

@@ -11,7 +11,8 @@ import { labelOf, optionCache, useOptions, type Option } from '../../shared/admi
 import { AdminTable } from '../../shared/admin-table';
 import { umig } from '../../shared/api';
 import { readAllPages } from '../../shared/paging';
-import { formatFullTime } from '../../shared/format';
+import { RUN_NAME_MAX } from '../../../src/domain/text-limits';
+import { formatFullTime, tooLongMessage } from '../../shared/format';
 import { look } from '../../shared/look';
 import { StatusLozenge } from '../../shared/status-lozenge';
 import { styles } from '../../shared/styles';
@@ -215,11 +216,16 @@ export function PlanInstancesDialog({ iteration, onClose }: { iteration: Iterati
               id={runId}
               ref={runNameRef}
               value={runName}
-              maxLength={255}
+              isInvalid={runName.length > RUN_NAME_MAX}
               autoComplete="off"
               aria-describedby={`${runId}-hint`}
               onChange={(event) => setRunName((event.target as HTMLInputElement).value)}
             />
+            {runName.length > RUN_NAME_MAX && (
+              <span role="alert" style={styles.fieldError}>
+                {tooLongMessage('run name', runName.length, RUN_NAME_MAX)}
+              </span>
+            )}
             <span id={`${runId}-hint`} style={{ ...styles.hint, fontSize: '0.75rem' }}>
               Leave empty for the plan’s first run in this iteration; a second run of the same plan needs a name, e.g. “Re-run after rollback”.
             </span>

@@ -3,7 +3,8 @@ import Lozenge from '@atlaskit/lozenge';
 import { useId, useRef, useState } from 'react';
 import { umig, type ControlStatusName, type ControlView, type UmigData, type ValidatorSlot, type Verdict } from '../api';
 import { describeError, ServiceError } from '../bridge';
-import { formatFullTime, statusLabel } from '../format';
+import { VERDICT_COMMENT_MAX } from '../../../src/domain/text-limits';
+import { formatFullTime, statusLabel, tooLongMessage } from '../format';
 import { look } from '../look';
 import { StatusLozenge } from '../status-lozenge';
 import { ErrorState, LiveText } from '../ui';
@@ -87,6 +88,7 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
   const id = useId();
   const [slot, setSlot] = useState<ValidatorSlot>(control.mySlots[0]!);
   const [comment, setComment] = useState('');
+  const commentTooLong = comment.length > VERDICT_COMMENT_MAX;
   const [busy, setBusy] = useState<Verdict | null>(null);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
@@ -153,15 +155,21 @@ function VerdictForm({ control, onRecorded }: { control: ControlView; onRecorded
         aria-label={`Verdict comment for ${codeName}`}
         style={{ ...look.textarea, minHeight: '2.5rem' }}
         value={comment}
-        maxLength={4000}
+        aria-invalid={commentTooLong || undefined}
+        aria-describedby={commentTooLong ? `${id}-comment-too-long` : undefined}
         onChange={(event) => setComment(event.target.value)}
       />
+      {commentTooLong && (
+        <p id={`${id}-comment-too-long`} role="alert" style={look.meta}>
+          {tooLongMessage('comment', comment.length, VERDICT_COMMENT_MAX)}
+        </p>
+      )}
       <div style={{ ...look.row, marginTop: '0.5rem' }}>
         {/* The pressed button stays enabled while it loads (aria-disabled), so the focus stays on it. */}
-        <Button ref={passRef} appearance="primary" isLoading={busy === 'PASSED'} isDisabled={busy === 'FAILED'} onClick={() => void record('PASSED')}>
+        <Button ref={passRef} appearance="primary" isLoading={busy === 'PASSED'} isDisabled={busy === 'FAILED' || commentTooLong} onClick={() => void record('PASSED')}>
           Pass {codeName}
         </Button>
-        <Button ref={failRef} appearance="danger" isLoading={busy === 'FAILED'} isDisabled={busy === 'PASSED'} onClick={() => void record('FAILED')}>
+        <Button ref={failRef} appearance="danger" isLoading={busy === 'FAILED'} isDisabled={busy === 'PASSED' || commentTooLong} onClick={() => void record('FAILED')}>
           Fail {codeName}
         </Button>
       </div>
