@@ -41,7 +41,10 @@ export interface PartUploadFile {
 }
 
 export interface PartUploadOptions {
-  masterPlanId: string;
+  /** The plan to import into; or `newPlan`, a plan the import creates (with createMissing). */
+  masterPlanId?: string;
+  newPlan?: { name: string; ownerTeam: string };
+  labelMigrationId?: string;
   format: 'CSV' | 'JSON';
   files: PartUploadFile[];
   priority?: number;
@@ -52,7 +55,9 @@ export interface PartUploadOptions {
 /** The four calls, as the caller makes them (a typed client or HTTP); each throws on a refusal. */
 export interface PartUploadCalls<Batch> {
   start(payload: {
-    masterPlanId: string;
+    masterPlanId?: string;
+    newPlan?: { name: string; ownerTeam: string };
+    labelMigrationId?: string;
     format: 'CSV' | 'JSON';
     files: Array<{ name: string; bytes: number }>;
     priority?: number;
@@ -75,7 +80,9 @@ export async function uploadInParts<Batch>(
   const sizes = options.files.map((file) => utf8Bytes(file.content));
   const total = sizes.reduce((sum, bytes) => sum + bytes, 0);
   const { uploadId, partBytes } = await calls.start({
-    masterPlanId: options.masterPlanId,
+    ...(options.masterPlanId === undefined ? {} : { masterPlanId: options.masterPlanId }),
+    ...(options.newPlan === undefined ? {} : { newPlan: options.newPlan }),
+    ...(options.labelMigrationId === undefined ? {} : { labelMigrationId: options.labelMigrationId }),
     format: options.format,
     files: options.files.map((file, index) => ({ name: file.name, bytes: sizes[index]! })),
     ...(options.priority === undefined ? {} : { priority: options.priority }),

@@ -163,7 +163,7 @@ describe('UMIG administration: imports', () => {
     await planInput.fill(plan.name);
     await frame.getByRole('option', { name: plan.name }).first().click();
     await frame.getByLabel('Files (one .json, or the two .csv files)').setInputFiles({ name: 'create.json', mimeType: 'application/json', buffer: Buffer.from(content, 'utf8') });
-    await frame.getByRole('checkbox', { name: 'Create what is missing (sequences, phases, teams, step types)' }).check();
+    await frame.getByRole('checkbox', { name: 'Create what is missing (plan, sequences, phases, teams, step types, labels)' }).check();
     await frame.getByRole('button', { name: 'Upload and check' }).click();
 
     await frame.locator('[data-testid="import-status"][data-status="VALIDATED"]').waitFor({ timeout: 30_000 });

@@ -26,10 +26,12 @@ const CHANGE_WORDS: Record<PreviewStep['change'], string> = { CREATED: 'Created'
 /** One line per row to create, in the order the promotion creates them. */
 export function creationLines(creates: Creates): string[] {
   return [
+    ...(creates.plan ? [`Master plan ${creates.plan.name} (owner team ${creates.plan.ownerTeam})`] : []),
     ...creates.stepTypes.map((code) => `Step type ${code}`),
     ...creates.teams.map((name) => `Team ${name}`),
     ...creates.sequences.map((sequence) => `Sequence ${sequence.name} (order ${sequence.order})`),
     ...creates.phases.map((phase) => `Phase ${phase.sequence} / ${phase.name} (order ${phase.order})`),
+    ...(creates.labels ?? []).map((name) => `Label ${name}`),
   ];
 }
 

@@ -32,6 +32,9 @@ interface PlanOption {
   value: string;
 }
 
+/** The plan choice that means "create a new master plan with this import". */
+const NEW_PLAN = '__new__';
+
 type Action = 'upload' | 'continue' | 'promote' | 'rollback' | 'open';
 
 const ACTION_DONE: Record<Action, (view: ImportView) => string> = {
@@ -56,6 +59,13 @@ export function Imports() {
   const planInputId = useId();
   const fileInputId = useId();
   const chunkInputId = useId();
+  const newNameId = useId();
+  const newOwnerId = useId();
+  const labelMigrationInputId = useId();
+  const [newPlanName, setNewPlanName] = useState('');
+  const [newPlanOwner, setNewPlanOwner] = useState('');
+  const [migrations, setMigrations] = useState<PlanOption[]>();
+  const [labelMigrationId, setLabelMigrationId] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const [plans, setPlans] = useState<PlanOption[]>();
   const [plansProblem, setPlansProblem] = useState<Problem>();
@@ -79,6 +89,13 @@ export function Imports() {
       .catch((error: unknown) => {
         if (alive) setPlansProblem(readProblem(error));
       });
+    adminList('migrations')
+      .then((rows) => {
+        if (alive) setMigrations(rows.map((row) => ({ label: String(row.name), value: String(row.id) })));
+      })
+      .catch(() => {
+        if (alive) setMigrations([]);
+      });
     return () => {
       alive = false;
     };
@@ -93,7 +110,7 @@ export function Imports() {
   }, []);
 
   useEffect(() => {
-    void loadRecent(planId);
+    void loadRecent(planId === NEW_PLAN ? null : planId);
   }, [planId, loadRecent]);
 
   async function run(action: Action, call: () => Promise<ImportView>) {
@@ -104,7 +121,7 @@ export function Imports() {
       const view = await call();
       setBatch(view);
       setStatus(ACTION_DONE[action](view));
-      void loadRecent(planId);
+      void loadRecent(planId === NEW_PLAN ? null : planId);
     } catch (error) {
       setProblem(readProblem(error));
     } finally {
@@ -150,7 +167,16 @@ export function Imports() {
       setProblem({ code: 'VALIDATION', message: 'Steps per chunk must be a whole number from 1 to 5000.', fields: {}, reloadable: false });
       return;
     }
-    const masterPlanId = planId;
+    const isNew = planId === NEW_PLAN;
+    if (isNew && (newPlanName.trim() === '' || newPlanOwner.trim() === '')) {
+      setProblem({ code: 'VALIDATION', message: 'Give the new master plan a name and an owner team.', fields: {}, reloadable: false });
+      return;
+    }
+    if (isNew && !createMissing) {
+      setProblem({ code: 'VALIDATION', message: 'A new master plan starts empty: tick "Create what is missing".', fields: {}, reloadable: false });
+      return;
+    }
+    const target = isNew ? { newPlan: { name: newPlanName.trim(), ownerTeam: newPlanOwner.trim() } } : { masterPlanId: planId };
     void run('upload', async () => {
       const contents = await Promise.all(files.map(async (file) => ({ name: file.name, content: await file.text() })));
       // In parts, so files of up to 20 MB fit the service's and Forge's per-call limits.
@@ -161,7 +187,8 @@ export function Imports() {
           finish: (payload) => umig('imports/uploads/finish', payload),
         },
         {
-          masterPlanId,
+          ...target,
+          ...(labelMigrationId ? { labelMigrationId } : {}),
           format: format.format,
           files: contents,
           ...(chunk !== undefined ? { chunkSize: chunk } : {}),
@@ -174,6 +201,7 @@ export function Imports() {
 
   const lock = recent?.runningLocks.find((candidate) => candidate.masterPlanId === planId);
   const planName = (id: string | null) => plans?.find((plan) => plan.value === id)?.label ?? id ?? '—';
+  const planOptions: PlanOption[] = [...(plans ?? []), { label: 'A new master plan…', value: NEW_PLAN }];
 
   return (
     <section aria-labelledby="imports-heading">
@@ -191,8 +219,8 @@ export function Imports() {
         </label>
         <Select<PlanOption>
           inputId={planInputId}
-          options={plans ?? []}
-          value={plans?.find((plan) => plan.value === planId) ?? null}
+          options={planOptions}
+          value={planOptions.find((plan) => plan.value === planId) ?? null}
           onChange={(option) => setPlanId(option?.value ?? null)}
           isLoading={plans === undefined && !plansProblem}
           placeholder={plansProblem ? plansProblem.message : 'Choose a master plan…'}
@@ -200,6 +228,22 @@ export function Imports() {
           styles={menuPortal}
         />
       </div>
+      {planId === NEW_PLAN && (
+        <div style={look.row} data-testid="import-new-plan">
+          <div style={styles.field}>
+            <label htmlFor={newNameId} style={styles.label}>
+              New plan name
+            </label>
+            <input id={newNameId} value={newPlanName} maxLength={255} onChange={(event) => setNewPlanName(event.target.value)} style={{ ...look.textarea, minHeight: 0 }} />
+          </div>
+          <div style={styles.field}>
+            <label htmlFor={newOwnerId} style={styles.label}>
+              Owner team (created if missing)
+            </label>
+            <input id={newOwnerId} value={newPlanOwner} maxLength={64} onChange={(event) => setNewPlanOwner(event.target.value)} style={{ ...look.textarea, minHeight: 0 }} />
+          </div>
+        </div>
+      )}
       {lock && (
         <p style={look.notice} data-testid="import-lock">
           An import is running on this plan (request {lock.requestId}, held until {timeText(lock.expiresAt)}).
@@ -257,12 +301,28 @@ export function Imports() {
         </div>
         <div style={styles.field}>
           <Checkbox
-            label="Create what is missing (sequences, phases, teams, step types)"
+            label="Create what is missing (plan, sequences, phases, teams, step types, labels)"
             name="import-create-missing"
             isChecked={createMissing}
             onChange={(event) => setCreateMissing(event.target.checked)}
           />
           <span style={look.meta}>The check lists what would be created; nothing is created before you promote, and a rollback removes it again.</span>
+        </div>
+        <div style={styles.field}>
+          <label htmlFor={labelMigrationInputId} style={styles.label}>
+            Migration of the steps&apos; labels (optional; new labels are created there)
+          </label>
+          <Select<PlanOption>
+            inputId={labelMigrationInputId}
+            options={migrations ?? []}
+            value={migrations?.find((migration) => migration.value === labelMigrationId) ?? null}
+            onChange={(option) => setLabelMigrationId(option?.value ?? null)}
+            isClearable
+            isLoading={migrations === undefined}
+            placeholder="Any migration (labels are matched by name)"
+            menuPortalTarget={document.body}
+            styles={menuPortal}
+          />
         </div>
         <Button type="submit" appearance="primary" isLoading={busy === 'upload'} isDisabled={busy !== undefined && busy !== 'upload'}>
           Upload and check
@@ -274,7 +334,7 @@ export function Imports() {
       </p>
       {problem && <ProblemMessage problem={problem} />}
 
-      {batch && <BatchPanel batch={batch} planName={planName(batch.masterPlanId)} busy={busy} run={run} />}
+      {batch && <BatchPanel batch={batch} planName={batch.newPlan && !batch.masterPlanId ? `New plan "${batch.newPlan.name}"` : planName(batch.masterPlanId)} busy={busy} run={run} />}
 
       <h3 style={styles.subheading}>Recent imports</h3>
       {recent === undefined ? (
