@@ -161,6 +161,16 @@ describe('runsheet macro in the browser', () => {
     await runsheet.getByRole('button', { name: 'Clear filters' }).click();
     await detail.waitFor();
 
+    // Completing with instructions still open asks the team member to confirm, naming them (issue 11).
+    const statusGroupBefore = panel.getByRole('group', { name: 'Change status' });
+    await statusGroupBefore.getByRole('button', { name: 'Move to Completed' }).click();
+    const confirm = panel.getByRole('form', { name: 'Confirm' });
+    await confirm.waitFor({ timeout: 15_000 });
+    await expect(confirm.innerText()).resolves.toMatch(/not ticked: \d+\. [^\n]*[^.]\. Confirm that the step is complete anyway\./);
+    await confirm.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect(focusRow.getAttribute('data-status')).resolves.toBe('IN_PROGRESS');
+
     // Tick every instruction still open; each is confirmed by the service.
     const checklist = panel.getByRole('list', { name: 'Instructions' });
     const boxes = checklist.getByRole('checkbox');
@@ -330,6 +340,17 @@ describe('runsheet macro with the full demo (about 1,000 steps)', () => {
       `Runsheet with ${steps} steps: interactive ${interactiveMs} ms after navigation ` +
         `(app mark: ${body.umigInteractiveMs} ms after its frame started, of which runsheet/get ${read} ms)`,
     );
+
+    // A step code names one step of the runsheet (issue 11): searching any code finds exactly one.
+    const codes: string[] = [];
+    for (const row of (await stepRows(runsheet).all()).slice(0, 5)) codes.push((await row.getAttribute('data-step-code')) ?? '');
+    for (const code of codes.filter(Boolean)) {
+      await runsheet.getByLabel('Search steps').fill(code);
+      await expectEventually(async () => Number((await frame.evaluate<Record<string, string>>(BODY_MARKS)).umigShownSteps) === 1, 10_000, `one step matches ${code}`);
+      await expect(stepRows(runsheet).first().getAttribute('data-step-code')).resolves.toBe(code);
+    }
+    await runsheet.getByLabel('Search steps').fill('');
+    await expectEventually(async () => Number((await frame.evaluate<Record<string, string>>(BODY_MARKS)).umigShownSteps) === steps, 10_000, 'every step shown again');
 
     // Filter repaint: set the search text as typing does, time to the next painted frame.
     const repaints = await searchRepaints(frame);

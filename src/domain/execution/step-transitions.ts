@@ -263,7 +263,7 @@ export function decideTransition(request: TransitionRequest): Decision<Transitio
   const completingWithOpen = to === 'COMPLETED' && open.length > 0;
   if (completingWithOpen) {
     const total = request.instructionCount ?? open.length;
-    const left = `${subject} still has ${open.length} of ${total} instruction${total === 1 ? '' : 's'} not ticked: ${open.join('; ')}.`;
+    const left = `${subject} still has ${open.length} of ${total} instruction${total === 1 ? '' : 's'} not ticked: ${open.join('; ').replace(/\.$/, '')}.`;
     if (pilot) {
       if (reason === null) return refuse('CONFLICT', `${left} Give a reason to complete it anyway.`, { from, to, ask: 'reason' satisfies TransitionAsk, openInstructions: [...open] });
     } else if (request.confirmOpenInstructions !== true) {
