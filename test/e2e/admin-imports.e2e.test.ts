@@ -204,4 +204,32 @@ describe('UMIG administration: imports', () => {
     const teamsRolledBack = await callAsAdmin<Named[]>('admin/teams/list', {});
     expect(teamsRolledBack.map((team) => team.name)).not.toContain('Browser Team');
   }, 180_000);
+
+  test('"a new master plan": the report lists the plan with the rest, and promoting creates it', async () => {
+    const content = JSON.stringify({
+      format: 'umig-master-plan',
+      version: 1,
+      steps: [{ code: 'ZZN-010', name: 'First step of a new plan', phase: 'New sequence / New phase', ownerTeam: 'New Plan Team', labels: [] }],
+    });
+    const { frame } = await openAdmin();
+    await frame.getByRole('navigation', { name: 'Administration sections' }).getByRole('button', { name: 'Imports', exact: true }).click();
+    await frame.getByRole('heading', { name: 'Imports', exact: true }).waitFor({ timeout: 30_000 });
+    const planInput = frame.getByRole('combobox', { name: 'Master plan', exact: true });
+    await planInput.click();
+    await planInput.fill('A new master plan');
+    await frame.getByRole('option', { name: 'A new master plan…' }).click();
+    await frame.getByLabel('New plan name').fill('Browser new plan');
+    await frame.getByLabel('Owner team (created if missing)').fill('New Plan Owners');
+    await frame.getByLabel('Files (one .json, or the two .csv files)').setInputFiles({ name: 'new.json', mimeType: 'application/json', buffer: Buffer.from(content, 'utf8') });
+    await frame.getByRole('checkbox', { name: 'Create what is missing (plan, sequences, phases, teams, step types, labels)' }).check();
+    await frame.getByRole('button', { name: 'Upload and check' }).click();
+
+    await frame.locator('[data-testid="import-status"][data-status="VALIDATED"]').waitFor({ timeout: 30_000 });
+    const creates = frame.getByRole('region', { name: 'Will be created when promoted' });
+    await expect(creates.getByRole('listitem').first().textContent()).resolves.toBe('Master plan Browser new plan (owner team New Plan Owners)');
+    const batch = frame.getByTestId('import-batch');
+    await batch.getByRole('button', { name: 'Promote', exact: true }).click();
+    await frame.getByRole('dialog', { name: 'Promote this import?' }).getByRole('button', { name: 'Promote now' }).click();
+    await frame.locator('[data-testid="import-status"][data-status="PROMOTED"]').waitFor({ timeout: 30_000 });
+  });
 });
