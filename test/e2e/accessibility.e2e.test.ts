@@ -112,7 +112,7 @@ describe.each<Theme>(['light', 'dark'])('axe guard, %s theme', (theme) => {
     await failedRow.scrollIntoViewIfNeeded();
     await failedRow.click();
     const panel = runsheet.getByRole('complementary', { name: 'Step details' });
-    await panel.getByRole('group', { name: 'Change status' }).waitFor({ timeout: 15_000 });
+    await panel.getByRole('group', { name: 'Change status' }).waitFor({ timeout: 30_000 });
     await settled(runsheet);
     await check(runsheet, `runsheet (${theme})`, MACRO_FRAME);
     await shot(page, `runsheet-${theme}`, '[data-testid="frame-umig-runsheet"]');
@@ -222,7 +222,7 @@ async function tabTo(page: Page, frame: Frame, wanted: (element: Focused) => boo
   throw new Error(`Tab did not reach ${what} in ${limit} presses.`);
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`Not within ${timeoutMs / 1000} s: ${what}`);
@@ -260,14 +260,14 @@ describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     const panel = runsheet.getByRole('complementary', { name: 'Step details' });
     const article = panel.locator(`article[data-step-id="${stepId}"]`);
-    await article.getByRole('group', { name: 'Change status' }).waitFor({ timeout: 15_000 });
+    await article.getByRole('group', { name: 'Change status' }).waitFor({ timeout: 30_000 });
     await until(async () => (await focused(runsheet, 'opening the step')).tag === 'h3', 'the focus on the step heading');
 
     // Start it: Tab to "Move to In progress", Enter. Once the step is read again the focus is on
     // the first move now offered, in the same group.
     await tabTo(page, runsheet, (element) => element.tag === 'button' && element.text === 'Move to In progress', '"Move to In progress"', 10);
     await page.keyboard.press('Enter');
-    await panel.locator(`article[data-step-id="${stepId}"][data-step-status="IN_PROGRESS"]`).waitFor({ timeout: 15_000 });
+    await panel.locator(`article[data-step-id="${stepId}"][data-step-status="IN_PROGRESS"]`).waitFor({ timeout: 30_000 });
     await until(async () => {
       const now = await focused(runsheet, 'Move to In progress');
       return now.tag === 'button' && now.text.startsWith('Move to ') && now.inside === 'Change status';
@@ -280,7 +280,7 @@ describe('keyboard only', () => {
     await expect(focused(runsheet, 'ticking the instruction')).resolves.toMatchObject({ tag: 'input', name: box.name });
     const firstItem = article.getByRole('list', { name: 'Instructions' }).locator('li').first();
     await until(async () => (await firstItem.getAttribute('data-completed')) === 'true', 'the tick shown');
-    await article.getByRole('heading', { name: /^Instructions \(1\/\d+\)$/ }).waitFor({ timeout: 15_000 });
+    await article.getByRole('heading', { name: /^Instructions \(1\/\d+\)$/ }).waitFor({ timeout: 30_000 });
     await expect(focused(runsheet, 'the tick confirmed')).resolves.toMatchObject({ tag: 'input', name: box.name });
 
     // A comment: type it, Tab to "Add comment", Enter; the focus goes back to the (now empty) box.
@@ -289,7 +289,7 @@ describe('keyboard only', () => {
     await tabTo(page, runsheet, (element) => element.tag === 'button' && element.text === 'Add comment', '"Add comment"', 3);
     await page.keyboard.press('Enter');
     const mine = article.getByRole('listitem').filter({ hasText: 'Started from the keyboard.' });
-    await mine.waitFor({ timeout: 15_000 });
+    await mine.waitFor({ timeout: 30_000 });
     await expect(focused(runsheet, 'adding a comment')).resolves.toMatchObject({ tag: 'textarea', inside: 'Comments' });
     // Delete it: Shift+Tab to its Delete, Enter; the question's safe answer (Keep) has the focus;
     // Shift+Tab to "Delete comment", Enter; the comment goes and the focus is on the box again.
@@ -300,7 +300,7 @@ describe('keyboard only', () => {
     await page.keyboard.press('Shift+Tab');
     await expect(focused(runsheet, 'Shift+Tab')).resolves.toMatchObject({ tag: 'button', text: 'Delete comment' });
     await page.keyboard.press('Enter');
-    await mine.waitFor({ state: 'detached', timeout: 15_000 });
+    await mine.waitFor({ state: 'detached', timeout: 30_000 });
     await expect(focused(runsheet, 'deleting the comment')).resolves.toMatchObject({ tag: 'textarea', inside: 'Comments' });
 
     // A control verdict: Tab to the first "Pass" of the phase's controls, type a comment on the
@@ -311,7 +311,7 @@ describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     // (While the call runs the button says "…, Loading" and is aria-disabled, not disabled.)
     await expect(focused(runsheet, 'pressing Pass')).resolves.toMatchObject({ tag: 'button', text: expect.stringContaining(pass.text) });
-    await article.getByRole('status').filter({ hasText: /^(Recorded: pass|Nothing changed)/ }).waitFor({ timeout: 15_000 });
+    await article.getByRole('status').filter({ hasText: /^(Recorded: pass|Nothing changed)/ }).waitFor({ timeout: 30_000 });
     await expect(focused(runsheet, 'the verdict recorded')).resolves.toMatchObject({ tag: 'button', text: pass.text });
     await shot(page, 'keyboard-verdict', '[data-testid="frame-umig-runsheet"]');
   });
@@ -401,7 +401,7 @@ describe('reflow at 320 CSS px (400% zoom)', () => {
     await row.focus();
     await page.keyboard.press('Enter');
     const panel = runsheet.getByRole('complementary', { name: 'Step details' });
-    await panel.locator('article[data-step-id]').waitFor({ timeout: 15_000 });
+    await panel.locator('article[data-step-id]').waitFor({ timeout: 30_000 });
     await settled(runsheet);
     await expectReflows(runsheet, 'runsheet with the step panel');
     // The panel is under the table, not squeezed beside it.

@@ -44,7 +44,8 @@ function post(agent: Agent, url: URL, token: string, body: string): Promise<Outc
 
 test('SIGTERM-style close under keep-alive load: every call is answered 200 or 503, or refused before sending; none is reset', async () => {
   const service = buildServer({
-    config: { appId: APP_ID, jwksUrl: issuer.jwksUrl, logLevel: 'silent' },
+    // One user sends hundreds of calls here: the per-user rate limit is not what this test is about.
+    config: { appId: APP_ID, jwksUrl: issuer.jwksUrl, logLevel: 'silent', rateLimit: { perMinute: 1_000_000, burst: 100_000 } },
     tenants: [{ keys: [INSTALLATION], label: 'scenario', open: async () => scenario.database, owned: false }],
     beforeInvoke: () => new Promise((resolve) => setTimeout(resolve, 20)),
   });
