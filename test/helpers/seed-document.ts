@@ -11,14 +11,19 @@ import path from 'node:path';
 export const SEED_DOCUMENT_PATH = path.resolve(__dirname, '../..', 'docs/data-model/umig-data-architecture.md');
 
 /**
- * The upstream document, present only where the repository sits beside the project's shared
- * folder; a clone from elsewhere has none and tests must not depend on it.
+ * An upstream copy of the document to compare with, named by UMIG_UPSTREAM_DATA_MODEL (a path,
+ * relative to the repository). Nothing outside the repository is read unless someone asks: a clone
+ * from elsewhere has no upstream, and the tests never depend on one.
  */
-export const UPSTREAM_SEED_DOCUMENT_PATH = path.resolve(__dirname, '../..', '..', 'shared', 'seed', 'umig-data-architecture.md');
+export function upstreamSeedDocumentPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env.UMIG_UPSTREAM_DATA_MODEL?.trim();
+  return named ? path.resolve(__dirname, '../..', named) : undefined;
+}
 
-/** The upstream document when it exists beside the repository, else undefined. */
+/** The upstream document when one is named and exists, else undefined. */
 export function upstreamSeedDocumentText(): string | undefined {
-  return existsSync(UPSTREAM_SEED_DOCUMENT_PATH) ? readFileSync(UPSTREAM_SEED_DOCUMENT_PATH, 'utf8') : undefined;
+  const upstream = upstreamSeedDocumentPath();
+  return upstream && existsSync(upstream) ? readFileSync(upstream, 'utf8') : undefined;
 }
 
 /** The five import-tracking tables the seed counts (55) but never defines; added by 0002 (docs/decisions.md). */

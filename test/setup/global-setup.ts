@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/client';
 import { migrate } from '../../src/db/migrator';
-import { SEED_DOCUMENT_PATH, UPSTREAM_SEED_DOCUMENT_PATH, upstreamSeedDocumentText } from '../helpers/seed-document';
+import { SEED_DOCUMENT_PATH, upstreamSeedDocumentPath, upstreamSeedDocumentText } from '../helpers/seed-document';
 import { databaseUrl, withAdminClient } from '../helpers/test-database';
 import { readFileSync } from 'node:fs';
 
@@ -43,16 +43,16 @@ export default async function globalSetup(): Promise<void> {
 }
 
 /**
- * The schema follows the repository's copy of the data model. Where the project's shared folder
- * sits beside the repository, say (never fail) when its document has moved on, so the copy and the
- * schema can be brought along deliberately.
+ * The schema follows the repository's copy of the data model. When an upstream copy is named
+ * (UMIG_UPSTREAM_DATA_MODEL), say (never fail) when it has moved on, so the copy and the schema can
+ * be brought along deliberately.
  */
 function reportUpstreamDataModelDrift(): void {
   const upstream = upstreamSeedDocumentText();
   if (upstream === undefined) return;
   if (upstream !== readFileSync(SEED_DOCUMENT_PATH, 'utf8')) {
     process.stdout.write(
-      `\nNote: ${UPSTREAM_SEED_DOCUMENT_PATH} differs from ${SEED_DOCUMENT_PATH}; the tests follow the repository's copy.\n`,
+      `\nNote: ${upstreamSeedDocumentPath()} differs from ${SEED_DOCUMENT_PATH}; the tests follow the repository's copy.\n`,
     );
   }
 }
