@@ -106,33 +106,28 @@ function t0Of(asOf: string): number {
   return Math.floor(Date.parse(asOf) / 1000);
 }
 
-export function encodeRunsheet(runsheet: Runsheet): WireRunsheet {
-  const t0 = t0Of(runsheet.asOf);
+/** The same runsheet with every step carried as `fn` makes it. */
+function mapSteps<A, B>(runsheet: Runsheet<A>, fn: (step: A) => B): Runsheet<B> {
   return {
     ...runsheet,
-    t0,
     planInstances: runsheet.planInstances.map((plan) => ({
       ...plan,
       sequences: plan.sequences.map((sequence) => ({
         ...sequence,
-        phases: sequence.phases.map((phase) => ({ ...phase, steps: phase.steps.map((step) => encodeStep(step, t0)) })),
+        phases: sequence.phases.map((phase) => ({ ...phase, steps: phase.steps.map(fn) })),
       })),
     })),
   };
 }
 
+export function encodeRunsheet(runsheet: Runsheet): WireRunsheet {
+  const t0 = t0Of(runsheet.asOf);
+  return { ...mapSteps(runsheet, (step) => encodeStep(step, t0)), t0 };
+}
+
 export function decodeRunsheet(wire: WireRunsheet): RunsheetView {
   const { t0, ...runsheet } = wire;
-  return {
-    ...runsheet,
-    planInstances: runsheet.planInstances.map((plan) => ({
-      ...plan,
-      sequences: plan.sequences.map((sequence) => ({
-        ...sequence,
-        phases: sequence.phases.map((phase) => ({ ...phase, steps: phase.steps.map((step) => decodeStep(step, t0)) })),
-      })),
-    })),
-  };
+  return mapSteps(runsheet, (step) => decodeStep(step, t0));
 }
 
 export function encodeRunsheetChanges(changes: RunsheetChanges): WireRunsheetChanges {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type CSSProperties, type ReactNode } from 'react';
+import { look } from './look';
 import { styles } from './styles';
 
 /**
@@ -76,20 +77,9 @@ export function useSettledValue<T>(value: T, delayMs: number): T {
  */
 export function LiveText({ text, style, testId }: { text: string | undefined; style?: CSSProperties; testId?: string }) {
   return (
-    <p role="status" aria-live="polite" style={text && style ? style : visuallyHidden} data-testid={testId}>
+    <p role="status" aria-live="polite" style={text && style ? style : look.visuallyHidden} data-testid={testId}>
       {text}
     </p>
   );
 }
 
-const visuallyHidden: CSSProperties = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  padding: 0,
-  margin: -1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-  border: 0,
-};

@@ -8,30 +8,27 @@
  * test/e2e/artifacts/.
  */
 
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { createHandler } from '../../src/resolvers';
-import { appFrame, ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import { appFrame, ARTIFACTS_DIR, type HarnessHost, useBrowserTests } from './harness';
 
-type Host = Awaited<ReturnType<typeof startLocalHost>>;
+type Host = HarnessHost;
 type Account = Host['accounts'][number];
 
 const ADMIN_PATH = '/wiki/admin/umig';
 
-let host: Host;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = useBrowserTests();
 
 function admin(): Account {
-  const found = host.accounts.find((candidate) => candidate.role === 'ADMIN');
+  const found = session.host.accounts.find((candidate) => candidate.role === 'ADMIN');
   if (!found) throw new Error('The demo data has no ADMIN account.');
   return found;
 }
 
 /** Runs a resolver as the administrator, as the UMIG service does for a Forge invocation. */
 async function callAsAdmin<T>(functionKey: string, payload: Record<string, unknown>): Promise<T> {
-  const handler = createHandler({ databaseFor: () => host.database.db });
+  const handler = createHandler({ databaseFor: () => session.host.database.db });
   const result = (await handler(
     { call: { functionKey, payload }, context: { extension: { type: 'confluence:globalSettings' } } },
     { principal: { accountId: admin().accountId } },
@@ -41,11 +38,10 @@ async function callAsAdmin<T>(functionKey: string, payload: Record<string, unkno
 }
 
 async function openAdmin(): Promise<{ page: Page; frame: Frame }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1200 } });
-  contexts.push(context);
+  const context = await session.newContext({ viewport: { width: 1440, height: 1200 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[ADMIN] page error: ${error.message}`));
-  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(admin().accountId)}&to=${encodeURIComponent(ADMIN_PATH)}`, host.url).href);
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(admin().accountId)}&to=${encodeURIComponent(ADMIN_PATH)}`, session.host.url).href);
   return { page, frame: await appFrame(page, 'umig-admin') };
 }
 
@@ -85,17 +81,7 @@ async function demoImport(): Promise<{ plan: Named; phase: Named; content: strin
   return { plan, phase: phase!, content };
 }
 
-beforeAll(async () => {
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-  host = await startLocalHost({ port: 0, demo: 'small' });
-  browser = await launchBrowser();
-}, 300_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await host?.close();
-});
 
 describe('UMIG administration: imports', () => {
   test('an administrator uploads a JSON import, sees it VALIDATED, promotes it and sees PROMOTED', async () => {

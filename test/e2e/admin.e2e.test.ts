@@ -8,15 +8,15 @@
  * Screenshots go to test/e2e/artifacts/.
  */
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { queryRows } from '../../src/db/query';
 import { createHandler } from '../../src/resolvers';
-import { ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import { ARTIFACTS_DIR, type HarnessHost, useBrowserTests } from './harness';
 
-type Host = Awaited<ReturnType<typeof startLocalHost>>;
+type Host = HarnessHost;
 type Account = Host['accounts'][number];
 type Role = Account['role'];
 
@@ -24,24 +24,21 @@ const ADMIN_PATH = '/wiki/admin/umig';
 const PAGE_PATH = '/wiki/spaces/CBM/pages/1001';
 const ADMIN_ONLY_NOTICE = 'Only UMIG administrators can use this page';
 
-let host: Host;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = useBrowserTests();
 
 function account(role: Role): Account {
-  const found = host.accounts.find((candidate) => candidate.role === role);
+  const found = session.host.accounts.find((candidate) => candidate.role === role);
   if (!found) throw new Error(`The demo data has no ${role} account.`);
   return found;
 }
 
 /** A page of the host as one user, in a browser context of its own (its own session cookie). */
 async function openAs(who: Account, to: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  contexts.push(context);
+  const context = await session.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[${who.role}] page error: ${error.message}`));
   // What the page's "Viewing as" switcher submits.
-  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(to)}`, host.url).href);
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(to)}`, session.host.url).href);
   return page;
 }
 
@@ -77,23 +74,13 @@ async function screenshot(page: Page, name: string, frameSelector = '[data-testi
 
 /** Runs a resolver as a user, exactly as the UMIG service does for a Forge invocation. */
 async function callAs(role: Role, functionKey: string, payload: Record<string, unknown>) {
-  const handler = createHandler({ databaseFor: () => host.database.db });
+  const handler = createHandler({ databaseFor: () => session.host.database.db });
   return (await handler({ call: { functionKey, payload }, context: { extension: { type: 'confluence:globalSettings' } } }, { principal: { accountId: account(role).accountId } })) as
     | { ok: true; data: Record<string, unknown> }
     | { ok: false; error: { code: string; message: string } };
 }
 
-beforeAll(async () => {
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-  host = await startLocalHost({ port: 0, demo: 'small' });
-  browser = await launchBrowser();
-}, 300_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await host?.close();
-});
 
 describe('UMIG administration page', () => {
   test('an administrator creates a team and adds a user to it; the member is listed', async () => {
@@ -128,7 +115,7 @@ describe('UMIG administration page', () => {
     await page.keyboard.press('Escape');
     await members.waitFor({ state: 'hidden' });
     const rows = await queryRows<{ team: string; code: string }>(
-      host.database.db,
+      session.host.database.db,
       sql`SELECT t.tms_name AS team, u.usr_code AS code FROM teams_tms t
             JOIN teams_tms_x_users_usr m ON m.tms_id = t.tms_id JOIN users_usr u ON u.usr_id = m.usr_id
            WHERE t.tms_name = 'Cutover Bridge Team'`,
@@ -138,7 +125,7 @@ describe('UMIG administration page', () => {
 
   test('deleting a team that plans and steps still use shows the service’s sentence and deletes nothing', async () => {
     const [owner] = await queryRows<{ id: number; name: string }>(
-      host.database.db,
+      session.host.database.db,
       sql`SELECT t.tms_id AS id, t.tms_name AS name FROM plans_master_plm p JOIN teams_tms t ON t.tms_id = p.tms_id ORDER BY p.created_at LIMIT 1`,
     );
     // The sentence the service gives for this delete (refused, so asking changes nothing).
@@ -160,14 +147,14 @@ describe('UMIG administration page', () => {
 
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const [still] = await queryRows<{ n: number }>(host.database.db, sql`SELECT count(*)::int AS n FROM teams_tms WHERE tms_id = ${owner!.id}`);
+    const [still] = await queryRows<{ n: number }>(session.host.database.db, sql`SELECT count(*)::int AS n FROM teams_tms WHERE tms_id = ${owner!.id}`);
     expect(still!.n).toBe(1);
   });
 
   test('an edit that crossed someone else’s change is refused; Reload brings the new version and the edit goes through', async () => {
     const { page, admin } = await openAdminAs('ADMIN');
     const applications = await openSection(admin, 'Applications');
-    const [app] = await queryRows<{ id: number; name: string }>(host.database.db, sql`SELECT app_id AS id, app_name AS name FROM applications_app ORDER BY app_code LIMIT 1`);
+    const [app] = await queryRows<{ id: number; name: string }>(session.host.database.db, sql`SELECT app_id AS id, app_name AS name FROM applications_app ORDER BY app_code LIMIT 1`);
     await applications.getByRole('button', { name: `Edit ${app!.name}`, exact: true }).click();
     const form = admin.getByRole('dialog', { name: 'Edit application' });
     await form.getByLabel('Description').fill('Edited in the browser');
@@ -194,7 +181,7 @@ describe('UMIG administration page', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'hidden' });
     await screenshot(page, 'admin-edit-after-reload');
-    const [saved] = await queryRows<{ description: string }>(host.database.db, sql`SELECT app_description AS description FROM applications_app WHERE app_id = ${app!.id}`);
+    const [saved] = await queryRows<{ description: string }>(session.host.database.db, sql`SELECT app_description AS description FROM applications_app WHERE app_id = ${app!.id}`);
     expect(saved!.description).toBe('Edited after reloading');
   });
 
@@ -212,7 +199,7 @@ describe('UMIG administration page', () => {
     await form.getByText('The name is 100 characters long; keep it to 64 or fewer.').waitFor();
     await form.getByRole('button', { name: 'Cancel' }).click();
     await form.waitFor({ state: 'hidden' });
-    const [teams] = await queryRows<{ n: number }>(host.database.db, sql`SELECT count(*)::int AS n FROM teams_tms WHERE tms_name LIKE 'Team xxx%'`);
+    const [teams] = await queryRows<{ n: number }>(session.host.database.db, sql`SELECT count(*)::int AS n FROM teams_tms WHERE tms_name LIKE 'Team xxx%'`);
     expect(teams!.n).toBe(0);
 
     // Two iterations of one migration with the same name: the service refuses; the sentence stands under Name once.
@@ -228,13 +215,13 @@ describe('UMIG administration page', () => {
     expect(await edit.getByText(/already has an iteration named/).count()).toBe(1);
     await screenshot(page, 'admin-duplicate-iteration-name');
     await edit.getByRole('button', { name: 'Cancel' }).click();
-    const [renamed] = await queryRows<{ n: number }>(host.database.db, sql`SELECT count(*)::int AS n FROM iterations_ite WHERE ite_name = 'Dress Rehearsal 2'`);
+    const [renamed] = await queryRows<{ n: number }>(session.host.database.db, sql`SELECT count(*)::int AS n FROM iterations_ite WHERE ite_name = 'Dress Rehearsal 2'`);
     expect(renamed!.n).toBeGreaterThan(0);
 
     // Durations: digits only, and no more than the service accepts (a week), each said under the field.
     const plans = await openSection(admin, 'Master plans');
     const [step] = await queryRows<{ plan: string; code: string; duration: number | null }>(
-      host.database.db,
+      session.host.database.db,
       sql`SELECT p.plm_name AS plan, s.stm_code AS code, s.stm_duration_minutes AS duration
             FROM steps_master_stm s JOIN phases_master_phm ph ON ph.phm_id = s.phm_id
             JOIN sequences_master_sqm sq ON sq.sqm_id = ph.sqm_id JOIN plans_master_plm p ON p.plm_id = sq.plm_id
@@ -258,7 +245,7 @@ describe('UMIG administration page', () => {
     await stepForm.getByText('A duration is at most 10,080 minutes (7 days); split longer work into several steps.').waitFor();
     await expect(stepForm.getByRole('alert').getByTestId('problem-message').textContent()).resolves.toBe('Check the field marked below.');
     await stepForm.getByRole('button', { name: 'Cancel' }).click();
-    const [kept] = await queryRows<{ duration: number | null }>(host.database.db, sql`SELECT stm_duration_minutes AS duration FROM steps_master_stm WHERE stm_code = ${step!.code} LIMIT 1`);
+    const [kept] = await queryRows<{ duration: number | null }>(session.host.database.db, sql`SELECT stm_duration_minutes AS duration FROM steps_master_stm WHERE stm_code = ${step!.code} LIMIT 1`);
     expect(kept!.duration).toBe(step!.duration);
   });
 
@@ -296,7 +283,7 @@ describe('UMIG administration page', () => {
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(linked.getByRole('row', { name: /BCK-DC1/ }).textContent()).resolves.toContain('TEST – Test environment');
     const rows = await queryRows<{ role: string }>(
-      host.database.db,
+      session.host.database.db,
       sql`SELECT r.enr_name AS role FROM iterations_ite i JOIN environments_env_x_iterations_ite l ON l.ite_id = i.ite_id
             JOIN environments_env e ON e.env_id = l.env_id JOIN environment_roles_enr r ON r.enr_id = l.enr_id
            WHERE i.ite_name = 'Production Cutover' AND e.env_code = 'BCK-DC1'`,
@@ -307,7 +294,7 @@ describe('UMIG administration page', () => {
   test('master plans drill down to sequences, phases and steps', async () => {
     const { admin } = await openAdminAs('ADMIN');
     const plans = await openSection(admin, 'Master plans');
-    const [plan] = await queryRows<{ name: string }>(host.database.db, sql`SELECT plm_name AS name FROM plans_master_plm ORDER BY created_at LIMIT 1`);
+    const [plan] = await queryRows<{ name: string }>(session.host.database.db, sql`SELECT plm_name AS name FROM plans_master_plm ORDER BY created_at LIMIT 1`);
     await plans.getByRole('button', { name: `Open plan ${plan!.name}`, exact: true }).click();
     const sequences = admin.getByRole('table', { name: `Sequences of ${plan!.name}` });
     await sequences.waitFor();
@@ -351,7 +338,7 @@ describe('UMIG administration page', () => {
     await expect(notice.textContent()).resolves.toContain('Only administrators can');
     await expect(admin.getByRole('navigation', { name: 'Administration sections' }).count()).resolves.toBe(0);
     // The page asked who the caller is (a development build asks twice: StrictMode) and asked nothing else.
-    const calls = host.invocations().filter((call) => call.accountId === account('NORMAL').accountId && call.moduleKey === 'umig-admin');
+    const calls = session.host.invocations().filter((call) => call.accountId === account('NORMAL').accountId && call.moduleKey === 'umig-admin');
     expect(calls.length).toBeGreaterThan(0);
     expect(new Set(calls.map((call) => `${call.functionKey} ${call.outcome}`))).toEqual(new Set(['session/me ok']));
     await screenshot(page, 'admin-refused-normal');
@@ -362,21 +349,21 @@ describe('runsheet macro settings (config dialog)', () => {
   test('the editor sees the current settings, chooses an iteration, a plan instance and a team filter, and saves them', async () => {
     const page = await openAs(account('ADMIN'), PAGE_PATH);
     const [second] = await queryRows<{ id: string; migrationId: string }>(
-      host.database.db,
+      session.host.database.db,
       sql`SELECT ite_id AS id, mig_id AS "migrationId" FROM iterations_ite WHERE ite_name = 'Dress Rehearsal 2'`,
     );
     const [instance] = await queryRows<{ id: string; name: string }>(
-      host.database.db,
+      session.host.database.db,
       sql`SELECT pli_id AS id, pli_name AS name FROM plans_instance_pli WHERE ite_id = ${second!.id} ORDER BY created_at LIMIT 1`,
     );
-    const [team] = await queryRows<{ id: number; name: string }>(host.database.db, sql`SELECT tms_id AS id, tms_name AS name FROM teams_tms ORDER BY tms_name LIMIT 1`);
+    const [team] = await queryRows<{ id: number; name: string }>(session.host.database.db, sql`SELECT tms_id AS id, tms_name AS name FROM teams_tms ORDER BY tms_name LIMIT 1`);
 
     await page.getByTestId('edit-umig-runsheet').click();
     await page.locator('#config-dialog').waitFor({ state: 'visible' });
     const config = page.frameLocator('#config-dialog iframe');
     // Reopened: the saved iteration, by name.
     const current = config.getByTestId('current-settings');
-    await current.getByText(host.focus!.iterationName).waitFor({ timeout: 30_000 });
+    await current.getByText(session.host.focus!.iterationName).waitFor({ timeout: 30_000 });
 
     await choose(config, 'Iteration', /^Dress Rehearsal 2/);
     await choose(config, 'Plan instance', instance!.name);
@@ -386,7 +373,7 @@ describe('runsheet macro settings (config dialog)', () => {
     await page.locator('#config-dialog').waitFor({ state: 'hidden' });
 
     // The host received view.submit({ config }) and keeps it on the macro.
-    const state = JSON.parse(await readFile(path.join(host.dataDir, 'host-state.json'), 'utf8')) as { macros: Array<{ moduleKey: string; config?: unknown }> };
+    const state = JSON.parse(await readFile(path.join(session.host.dataDir, 'host-state.json'), 'utf8')) as { macros: Array<{ moduleKey: string; config?: unknown }> };
     expect(state.macros.find((macro) => macro.moduleKey === 'umig-runsheet')?.config).toEqual({
       iterationId: second!.id,
       migrationId: second!.migrationId,

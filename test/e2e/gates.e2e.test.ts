@@ -5,32 +5,28 @@
  * and the comment; a pilot assigns validators from the controls macro.
  */
 
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { expectNoSeriousViolations } from './axe';
-import { appFrame, ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import { appFrame, ARTIFACTS_DIR, type HarnessHost, useBrowserTests } from './harness';
 import { DEMO_PAGE_PATH } from './runsheet-probe';
 
-type Host = Awaited<ReturnType<typeof startLocalHost>>;
+type Host = HarnessHost;
 type Account = Host['accounts'][number];
 
-let host: Host;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = useBrowserTests();
 
 function account(role: 'ADMIN' | 'PILOT' | 'NORMAL'): Account {
-  const found = host.accounts.find((candidate: Account) => candidate.role === role);
+  const found = session.host.accounts.find((candidate: Account) => candidate.role === role);
   if (!found) throw new Error(`The demo data has no ${role} account.`);
   return found;
 }
 
 async function openPageAs(who: Account, to = DEMO_PAGE_PATH): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1300 } });
-  contexts.push(context);
+  const context = await session.newContext({ viewport: { width: 1600, height: 1300 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[${who.role}] page error: ${error.message}`));
-  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(to)}`, host.url).href);
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(to)}`, session.host.url).href);
   return page;
 }
 
@@ -56,17 +52,7 @@ async function screenshot(page: Page, name: string, moduleKey: string): Promise<
   await page.getByTestId(`frame-${moduleKey}`).screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`) });
 }
 
-beforeAll(async () => {
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-  host = await startLocalHost({ port: 0, demo: 'small' });
-  browser = await launchBrowser();
-}, 300_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await host?.close();
-});
 
 describe('blocking and cancelling moves in the runsheet', () => {
   test('a Blocked step shows its reason, the Blocked/Failed filter finds it, and cancelling asks for a confirmation', async () => {
@@ -213,7 +199,7 @@ describe('validator assignment in the administration page', () => {
     const nav = frame.getByRole('navigation', { name: 'Administration sections' });
     await nav.waitFor({ timeout: 60_000 });
     await nav.getByRole('button', { name: 'Control validators', exact: true }).click();
-    await frame.getByLabel('Iteration', { exact: true }).selectOption({ label: host.focus!.iterationName });
+    await frame.getByLabel('Iteration', { exact: true }).selectOption({ label: session.host.focus!.iterationName });
     const table = frame.getByRole('group', { name: /^Assign validators of / }).first();
     await table.waitFor({ timeout: 30_000 });
     const row = table.locator('tr[data-assign-control]:not([data-assign-control="all"])').first();

@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Frame, Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot, ARTIFACTS_DIR } from '../../src/local/browser';
 import type { DemoSize } from '../../src/local/demo-data';
 import { startLocalHost as startHost, type LocalHost } from '../../src/local/host';
@@ -63,6 +63,48 @@ export async function appFrame(page: Page, moduleKey: string): Promise<Frame> {
   if (!frame) throw new Error(`The page has no iframe for ${moduleKey}.`);
   await frame.waitForLoadState('load');
   return frame;
+}
+
+/** One test file's local host and browser, started before its tests and closed after them. */
+export interface BrowserTests {
+  readonly host: HarnessHost;
+  readonly browser: Browser;
+  /** A browser context (one user's cookies), closed with the file. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/** Registers the file's beforeAll/afterAll: the host (small demo unless told), the browser, the artifacts folder. */
+export function useBrowserTests(options: HarnessOptions = {}): BrowserTests {
+  let host: HarnessHost | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    host = await startLocalHost(options);
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await host?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`The ${what} is not started yet: use it inside a test.`);
+    return value;
+  };
+  return {
+    get host() {
+      return started(host, 'local host');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    async newContext(contextOptions) {
+      const context = await started(browser, 'browser').newContext(contextOptions);
+      contexts.push(context);
+      return context;
+    },
+  };
 }
 
 export { ARTIFACTS_DIR, launchBrowser, saveScreenshot };

@@ -5,40 +5,25 @@
  * sentence and can be archived instead.
  */
 
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { queryRows } from '../../src/db/query';
-import { ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import { ARTIFACTS_DIR, useBrowserTests } from './harness';
 
-type Host = Awaited<ReturnType<typeof startLocalHost>>;
 
 const ADMIN_PATH = '/wiki/admin/umig';
 
-let host: Host;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = useBrowserTests();
 
-beforeAll(async () => {
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-  host = await startLocalHost({ port: 0, demo: 'small' });
-  browser = await launchBrowser();
-}, 300_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await host?.close();
-});
 
 async function openAdmin(): Promise<{ page: Page; admin: FrameLocator }> {
-  const who = host.accounts.find((candidate) => candidate.role === 'ADMIN');
+  const who = session.host.accounts.find((candidate) => candidate.role === 'ADMIN');
   if (!who) throw new Error('The demo data has no ADMIN account.');
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  contexts.push(context);
+  const context = await session.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
-  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(ADMIN_PATH)}`, host.url).href);
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(ADMIN_PATH)}`, session.host.url).href);
   return { page, admin: page.frameLocator('[data-testid="frame-umig-admin"]') };
 }
 
@@ -71,16 +56,16 @@ describe('plan instances on the administration page', () => {
     await row.waitFor({ state: 'detached' });
     await dialog.getByText('Deleted plan instance "Mistaken import run".').waitFor();
 
-    const left = await queryRows<{ n: number }>(host.database.db, sql`SELECT count(*)::int AS n FROM plans_instance_pli WHERE pli_name = 'Mistaken import run'`);
+    const left = await queryRows<{ n: number }>(session.host.database.db, sql`SELECT count(*)::int AS n FROM plans_instance_pli WHERE pli_name = 'Mistaken import run'`);
     expect(left[0]?.n).toBe(0);
-    const audit = await queryRows<{ n: number }>(host.database.db, sql`SELECT count(*)::int AS n FROM audit_log_aud WHERE aud_action = 'PLAN_INSTANCE_DELETED'`);
+    const audit = await queryRows<{ n: number }>(session.host.database.db, sql`SELECT count(*)::int AS n FROM audit_log_aud WHERE aud_action = 'PLAN_INSTANCE_DELETED'`);
     expect(audit[0]?.n).toBe(1);
   });
 
   test('a started run is refused with the service sentence, and can be archived instead', async () => {
     const { page, admin } = await openAdmin();
     const [started] = await queryRows<{ id: string; name: string; iteration: string }>(
-      host.database.db,
+      session.host.database.db,
       sql`SELECT pl.pli_id AS id, pl.pli_name AS name, ite.ite_name AS iteration FROM plans_instance_pli pl JOIN iterations_ite ite ON ite.ite_id = pl.ite_id
            WHERE pl.pli_start_time IS NOT NULL ORDER BY pl.created_at LIMIT 1`,
     );
@@ -102,7 +87,7 @@ describe('plan instances on the administration page', () => {
     await confirmArchive.waitFor({ state: 'hidden' });
     await dialog.getByText(`Archived plan instance "${started!.name}".`).waitFor();
     await row.getByRole('button', { name: `Restore ${started!.name}` }).waitFor();
-    const [archived] = await queryRows<{ by: string | null }>(host.database.db, sql`SELECT pli_archived_by AS by FROM plans_instance_pli WHERE pli_id = ${started!.id}`);
+    const [archived] = await queryRows<{ by: string | null }>(session.host.database.db, sql`SELECT pli_archived_by AS by FROM plans_instance_pli WHERE pli_id = ${started!.id}`);
     expect(archived?.by).not.toBeNull();
   });
 });

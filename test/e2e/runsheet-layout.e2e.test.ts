@@ -4,33 +4,20 @@
  * away), 800 px (the panel under the table, nothing scrolls sideways but the table), Escape closes
  * the panel, and the print view holds every row the filters show.
  */
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { appFrame, launchBrowser, startLocalHost } from './harness';
+import type { FrameLocator, Page } from 'playwright-core';
+import { appFrame, useBrowserTests } from './harness';
 import { DEMO_PAGE_PATH } from './runsheet-probe';
 
-type Host = Awaited<ReturnType<typeof startLocalHost>>;
 
-let host: Host;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = useBrowserTests();
 
-beforeAll(async () => {
-  host = await startLocalHost();
-  browser = await launchBrowser();
-}, 120_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await host?.close();
-});
 
 async function openRunsheet(width: number): Promise<{ page: Page; runsheet: FrameLocator }> {
-  const context = await browser.newContext({ viewport: { width, height: 1000 } });
-  contexts.push(context);
+  const context = await session.newContext({ viewport: { width, height: 1000 } });
   const page = await context.newPage();
-  const pilot = host.accounts.find((account) => account.role === 'PILOT')!;
-  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(pilot.accountId)}&to=${encodeURIComponent(DEMO_PAGE_PATH)}`, host.url).href);
+  const pilot = session.host.accounts.find((account) => account.role === 'PILOT')!;
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(pilot.accountId)}&to=${encodeURIComponent(DEMO_PAGE_PATH)}`, session.host.url).href);
   const runsheet = page.frameLocator('[data-testid="frame-umig-runsheet"]');
   await runsheet.locator('[role="row"][data-row-kind="step"]').first().waitFor({ timeout: 60_000 });
   return { page, runsheet };

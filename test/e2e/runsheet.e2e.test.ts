@@ -11,38 +11,35 @@
  * speed targets belong in `npm run bench`. Screenshots go to test/e2e/artifacts/.
  */
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
-import { appFrame, ARTIFACTS_DIR, launchBrowser, startLocalHost } from './harness';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
+import { appFrame, ARTIFACTS_DIR, type HarnessHost, startLocalHost, useBrowserTests } from './harness';
 import { BODY_MARKS, DEMO_PAGE_PATH, searchRepaints } from './runsheet-probe';
 
-type Host = Awaited<ReturnType<typeof startLocalHost>>;
+type Host = HarnessHost;
 type Account = Host['accounts'][number];
 
 const PAGE_PATH = DEMO_PAGE_PATH;
 /** The runsheet's refresh interval (DEFAULT_REFRESH_MS) plus the time a refresh takes. */
 const REFRESH_WINDOW_MS = 5_000 + 4_000;
 
-let host: Host;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const session = useBrowserTests();
 
 function account(role: 'ADMIN' | 'PILOT' | 'NORMAL'): Account {
-  const found = host.accounts.find((candidate: Account) => candidate.role === role);
+  const found = session.host.accounts.find((candidate: Account) => candidate.role === role);
   if (!found) throw new Error(`The demo data has no ${role} account.`);
   return found;
 }
 
 /** The runsheet page as one user, in a browser context of its own (its own session cookie). */
 async function openPageAs(who: Account): Promise<{ page: Page; openedAt: number }> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1300 }, acceptDownloads: true });
-  contexts.push(context);
+  const context = await session.newContext({ viewport: { width: 1600, height: 1300 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[${who.role}] page error: ${error.message}`));
   const openedAt = Date.now();
   // What the page's "Viewing as" switcher submits.
-  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(PAGE_PATH)}`, host.url).href);
+  await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(who.accountId)}&to=${encodeURIComponent(PAGE_PATH)}`, session.host.url).href);
   return { page, openedAt };
 }
 
@@ -90,17 +87,7 @@ async function expectEventually(check: () => Promise<boolean>, timeoutMs: number
   }
 }
 
-beforeAll(async () => {
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-  host = await startLocalHost({ port: 0, demo: 'small' });
-  browser = await launchBrowser();
-}, 300_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await host?.close();
-});
 
 describe('runsheet macro in the browser', () => {
   test('a NORMAL user filters, opens their step, ticks its instructions and completes it; a pilot sees it without reloading', async () => {
@@ -322,8 +309,7 @@ describe('runsheet macro with the full demo (about 1,000 steps)', () => {
 
   test('is interactive quickly, filters at once, scrolls to the last row and exports the visible rows', async () => {
     const pilot = bigHost.accounts.find((candidate: Account) => candidate.role === 'PILOT')!;
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1300 }, acceptDownloads: true });
-    contexts.push(context);
+    const context = await session.newContext({ viewport: { width: 1600, height: 1300 }, acceptDownloads: true });
     const page = await context.newPage();
     const openedAt = Date.now();
     await page.goto(new URL(`/__umig/switch?as=${encodeURIComponent(pilot.accountId)}&to=${encodeURIComponent(PAGE_PATH)}`, bigHost.url).href);

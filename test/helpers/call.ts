@@ -31,3 +31,8 @@ export function expectOk<T>(envelope: Envelope<T>): T {
 export function codeOf(envelope: Envelope<unknown>): string {
   return envelope.ok ? 'OK' : envelope.error.code;
 }
+
+/** The sentence of a failed envelope ('' when it succeeded), for compact assertions. */
+export function messageOf(envelope: { ok: boolean; error?: { message: string } }): string {
+  return envelope.ok ? '' : envelope.error!.message;
+}

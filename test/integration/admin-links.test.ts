@@ -7,7 +7,7 @@ import {
   teamMembers,
 } from '../../src/db/schema';
 import { resolveActor } from '../../src/services/identity';
-import { codeOf, expectOk } from '../helpers/call';
+import { codeOf, expectOk, messageOf } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 
 /** Associations: team members and applications, environments, iteration environments, step links. */
@@ -15,9 +15,6 @@ import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 const ADMIN = ACCOUNTS.admin;
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 
-function messageOf(envelope: { ok: boolean; error?: { message: string } }): string {
-  return envelope.ok ? '' : envelope.error!.message;
-}
 
 describe('admin links', () => {
   let s: Scenario;

@@ -8,7 +8,7 @@ import {
   masterSteps,
   migrations,
 } from '../../src/db/schema';
-import { codeOf, expectOk } from '../helpers/call';
+import { codeOf, expectOk, messageOf } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 
 /** Rules of migrations, iterations and the master plan tree (steps, predecessors, controls). */
@@ -16,9 +16,6 @@ import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 const ADMIN = ACCOUNTS.admin;
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 
-function messageOf(envelope: { ok: boolean; error?: { message: string } }): string {
-  return envelope.ok ? '' : envelope.error!.message;
-}
 
 describe('admin migrations and master plans', () => {
   let s: Scenario;

@@ -15,16 +15,13 @@ import {
 } from '../../src/db/schema';
 import { adminOperations } from '../../src/resolvers/admin';
 import { resolveActor } from '../../src/services/identity';
-import { codeOf, expectOk } from '../helpers/call';
+import { codeOf, expectOk, messageOf } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 
 /** Rules of the reference data: uniqueness, codes, users and roles, seeded statuses, deletes. */
 
 const ADMIN = ACCOUNTS.admin;
 
-function messageOf(envelope: { ok: boolean; error?: { message: string } }): string {
-  return envelope.ok ? '' : envelope.error!.message;
-}
 
 describe('admin reference data', () => {
   let s: Scenario;

@@ -1,15 +1,12 @@
 import { count, eq } from 'drizzle-orm';
 import { emailTemplates, environments, systemConfiguration } from '../../src/db/schema';
-import { codeOf, expectOk } from '../helpers/call';
+import { codeOf, expectOk, messageOf } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 
 /** System configuration (typed, pattern-checked values) and email templates: administrators only. */
 
 const ADMIN = ACCOUNTS.admin;
 
-function messageOf(envelope: { ok: boolean; error?: { message: string } }): string {
-  return envelope.ok ? '' : envelope.error!.message;
-}
 
 describe('admin system configuration and email templates', () => {
   let s: Scenario;

@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { auditLog, iterations, masterSteps } from '../../src/db/schema';
 import { DURATION_MAX_MINUTES } from '../../src/domain/planning/durations';
-import { codeOf, expectOk } from '../helpers/call';
+import { codeOf, expectOk, messageOf } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 
 /**
@@ -12,9 +12,6 @@ import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 
 const ADMIN = ACCOUNTS.admin;
 
-function messageOf(envelope: { ok: boolean; error?: { message: string } }): string {
-  return envelope.ok ? '' : envelope.error!.message;
-}
 
 describe('bad input in the admin forms', () => {
   let s: Scenario;

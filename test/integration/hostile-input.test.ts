@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { environments, stepComments, systemConfiguration, teams } from '../../src/db/schema';
-import { codeOf, expectOk } from '../helpers/call';
+import { codeOf, expectOk, messageOf } from '../helpers/call';
 import { ACCOUNTS, createScenario, type Scenario } from '../helpers/scenario';
 import { stepAt } from './execution-fixtures';
 
@@ -12,9 +12,6 @@ import { stepAt } from './execution-fixtures';
 
 const ADMIN = ACCOUNTS.admin;
 
-function messageOf(envelope: { ok: boolean; error?: { message: string } }): string {
-  return envelope.ok ? '' : envelope.error!.message;
-}
 
 describe('hostile input', () => {
   let s: Scenario;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { queryRows } from '../query';
 import type { DependencyKind } from '../schema/dependencies';
@@ -71,14 +71,19 @@ export interface PlanEdgeRow {
   lagMinutes: number;
 }
 
-/** The whole dependency graph of a plan instance (graph table plus seed column), for scheduling. */
-export async function readPlanInstanceDependencies(db: DbOrTx, planInstanceId: string): Promise<PlanEdgeRow[]> {
+/**
+ * The dependency graph (graph table plus seed column) of the instance steps `scope` selects from
+ * `phases_instance_phi ph JOIN sequences_instance_sqi sq`: one plan instance, or every run of an
+ * iteration.
+ */
+async function readInstanceEdges(db: DbOrTx, scope: SQL): Promise<PlanEdgeRow[]> {
   const rows = await queryRows<{ s: string; p: string; k: string; l: number }>(
     db,
     sql`WITH plan_steps AS (
           SELECT st.sti_id, st.sti_id_predecessor FROM steps_instance_sti st
             JOIN phases_instance_phi ph ON ph.phi_id = st.phi_id
-            JOIN sequences_instance_sqi sq ON sq.sqi_id = ph.sqi_id AND sq.pli_id = ${planInstanceId})
+            JOIN sequences_instance_sqi sq ON sq.sqi_id = ph.sqi_id
+           WHERE ${scope})
         SELECT d.sti_id AS s, d.sti_id_predecessor AS p, d.sdi_kind AS k, d.sdi_lag_minutes AS l
           FROM step_dependencies_instance_sdi d JOIN plan_steps ps ON ps.sti_id = d.sti_id
         UNION ALL
@@ -87,6 +92,16 @@ export async function readPlanInstanceDependencies(db: DbOrTx, planInstanceId: s
            AND NOT EXISTS (SELECT 1 FROM step_dependencies_instance_sdi d WHERE d.sti_id = ps.sti_id AND d.sti_id_predecessor = ps.sti_id_predecessor)`,
   );
   return rows.map((row) => ({ stepId: row.s, predecessorId: row.p, kind: row.k === 'SS' ? 'SS' : 'FS', lagMinutes: Number(row.l) }));
+}
+
+/** The whole dependency graph of a plan instance, for scheduling. */
+export function readPlanInstanceDependencies(db: DbOrTx, planInstanceId: string): Promise<PlanEdgeRow[]> {
+  return readInstanceEdges(db, sql`sq.pli_id = ${planInstanceId}`);
+}
+
+/** The dependency graphs of every run of an iteration, for its timing. */
+export function readIterationDependencies(db: DbOrTx, iterationId: string): Promise<PlanEdgeRow[]> {
+  return readInstanceEdges(db, sql`sq.pli_id IN (SELECT pli_id FROM plans_instance_pli WHERE ite_id = ${iterationId})`);
 }
 
 /** The whole dependency graph of a master plan (graph table plus seed column), each step's first dependency (the seed column's) first. */

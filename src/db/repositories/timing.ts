@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { queryRows } from '../query';
-import type { DependencyKind } from '../schema/dependencies';
+import { type PlanEdgeRow, readIterationDependencies } from './dependencies';
 
 // What the planned schedule and the forecast of an iteration's runs are computed from: every step
 // (runsheet order) with its duration, status and actual times, each run's planned start and window
@@ -39,7 +39,7 @@ export interface BackoutMarkerRow {
 export interface TimingInput {
   plans: TimingPlanRow[];
   steps: TimingStepRow[];
-  edges: { stepId: string; predecessorId: string; kind: DependencyKind; lagMinutes: number }[];
+  edges: PlanEdgeRow[];
   markers: BackoutMarkerRow[];
 }
 
@@ -66,20 +66,7 @@ export async function readIterationTiming(db: DbOrTx, iterationId: string): Prom
          WHERE pl.ite_id = ${iterationId}
          ORDER BY pl.created_at, pl.pli_id, sq.sqi_order, sq.sqi_id, ph.phi_order, ph.phi_id, m.stm_number, m.stt_code, st.sti_id`,
   );
-  const edges = await queryRows<{ s: string; p: string; k: string; l: number }>(
-    db,
-    sql`WITH plan_steps AS (
-          SELECT st.sti_id, st.sti_id_predecessor FROM steps_instance_sti st
-            JOIN phases_instance_phi ph ON ph.phi_id = st.phi_id
-            JOIN sequences_instance_sqi sq ON sq.sqi_id = ph.sqi_id
-            JOIN plans_instance_pli pl ON pl.pli_id = sq.pli_id AND pl.ite_id = ${iterationId})
-        SELECT d.sti_id AS s, d.sti_id_predecessor AS p, d.sdi_kind AS k, d.sdi_lag_minutes AS l
-          FROM step_dependencies_instance_sdi d JOIN plan_steps ps ON ps.sti_id = d.sti_id
-        UNION ALL
-        SELECT ps.sti_id, ps.sti_id_predecessor, 'FS', 0 FROM plan_steps ps
-         WHERE ps.sti_id_predecessor IS NOT NULL AND ps.sti_id_predecessor <> ps.sti_id
-           AND NOT EXISTS (SELECT 1 FROM step_dependencies_instance_sdi d WHERE d.sti_id = ps.sti_id AND d.sti_id_predecessor = ps.sti_id_predecessor)`,
-  );
+  const edges = await readIterationDependencies(db, iterationId);
   const markers = await queryRows<{ plm: string; k: BackoutMarkerRow['kind']; sqm: string | null; phm: string | null; stm: string | null }>(
     db,
     sql`SELECT b.plm_id AS plm, b.pbm_kind AS k, b.sqm_id AS sqm, b.phm_id AS phm, b.stm_id AS stm
@@ -101,7 +88,7 @@ export async function readIterationTiming(db: DbOrTx, iterationId: string): Prom
       start: date(row.s),
       end: date(row.e),
     })),
-    edges: edges.map((row) => ({ stepId: row.s, predecessorId: row.p, kind: row.k === 'SS' ? 'SS' : 'FS', lagMinutes: Number(row.l) })),
+    edges,
     markers: markers.map((row) => ({ masterPlanId: row.plm, kind: row.k, sequenceId: row.sqm, phaseId: row.phm, stepId: row.stm })),
   };
 }

@@ -5,7 +5,6 @@
  */
 
 import { z } from 'zod';
-import type { DbOrTx } from '../../db/client';
 import { inReadSnapshot, queryRows } from '../../db/query';
 import { STEP_STATUSES, STEP_STATUS_ID } from '../../domain/statuses';
 import type { ServiceContext } from '../context';
@@ -70,11 +69,6 @@ export const getRunsheetChangesInput = z.strictObject({
   since: z.iso.datetime({ offset: true }),
 });
 export type GetRunsheetChangesInput = z.output<typeof getRunsheetChangesInput>;
-
-/** Reads as of one snapshot (see inReadSnapshot). */
-function inSnapshot<T>(ctx: ServiceContext, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return inReadSnapshot(ctx.db, fn);
-}
 
 function toStepFilters(input: GetRunsheetInput, actorTeamIds: readonly number[]): { filters: StepRowFilters; stepFiltered: boolean } {
   const text = input.text?.trim();
@@ -156,7 +150,7 @@ function progressOf(rows: readonly StepRow[]): StepForProgress[] {
 export async function getRunsheet(ctx: ServiceContext, input: GetRunsheetInput): Promise<Runsheet> {
   const { filters, stepFiltered } = toStepFilters(input, ctx.actor.teamIds);
   const containerFiltered = input.planInstanceId !== undefined || input.sequenceId !== undefined || input.phaseId !== undefined;
-  return inSnapshot(ctx, async (tx) => {
+  return inReadSnapshot(ctx.db, async (tx) => {
     const head = await loadIterationHead(tx, input.iterationId, { dictionaries: true });
     const plans = await loadContainers(tx, input.iterationId);
     const rows = await queryRows<StepRow>(tx, stepRowsQuery(filters));
@@ -223,7 +217,7 @@ function after(value: Date | null, instant: Date): boolean {
  */
 export async function getRunsheetChanges(ctx: ServiceContext, input: GetRunsheetChangesInput): Promise<RunsheetChanges> {
   const since = new Date(new Date(input.since).getTime() - CHANGES_OVERLAP_MS);
-  return inSnapshot(ctx, async (tx) => {
+  return inReadSnapshot(ctx.db, async (tx) => {
     const head = await loadIterationHead(tx, input.iterationId, { dictionaries: false });
     const plans = await loadContainers(tx, input.iterationId);
     const rows = await queryRows<StepRow>(tx, stepRowsQuery({ iterationId: input.iterationId, changedAfter: since }));
